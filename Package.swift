@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Seams (see docs/architecture.md): only GitSource imports CLibgit2; Planning is pure;
+// EmbeddedWorkspace (and later the Azure provider) sit behind the Workspaces protocol and never
+// import each other; the executable is one file over MLGitOpsCommands.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "mlgitops",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mlgitops", targets: ["mlgitops"]),
+        .library(name: "MLGitOpsCommands", targets: ["MLGitOpsCommands"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Yams 5 decodes about twice as fast as Yams 6 on Linux (docs/performance.md).
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibgit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .target(name: "GitSource", dependencies: ["CLibgit2"], swiftSettings: strict),
+        .target(
+            name: "Manifests",
+            dependencies: ["GitSource", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+        .target(
+            name: "Policies", dependencies: ["Manifests"],
+            resources: [.copy("Data")], swiftSettings: strict),
+        .target(name: "Workspaces", dependencies: ["Manifests"], swiftSettings: strict),
+        .target(
+            name: "EmbeddedWorkspace",
+            dependencies: ["Workspaces", "Manifests", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .target(
+            name: "Planning", dependencies: ["Manifests", "Policies", "Workspaces"],
+            swiftSettings: strict),
+        .target(
+            name: "Reconciliation",
+            dependencies: [
+                "Planning", "Workspaces", "GitSource",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Rendering", dependencies: ["Planning", "Reconciliation", "Manifests"],
+            swiftSettings: strict),
+        .target(
+            name: "MLGitOpsCommands",
+            dependencies: [
+                "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "Planning",
+                "Reconciliation", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "mlgitops", dependencies: ["MLGitOpsCommands"], swiftSettings: strict),
+
+        .target(name: "TestSupport", dependencies: ["GitSource"], path: "Tests/TestSupport"),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "GitSource", "TestSupport"]),
+        .testTarget(
+            name: "PlanningTests",
+            dependencies: ["Planning", "Manifests", "Policies", "Workspaces", "TestSupport"]),
+        .testTarget(
+            name: "EmbeddedWorkspaceTests",
+            dependencies: ["EmbeddedWorkspace", "Workspaces", "Manifests", "TestSupport"]),
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: [
+                "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource",
+                "TestSupport",
+            ]),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// INTERFACE STUB: replaced by the local workspace work.
+public import Workspaces

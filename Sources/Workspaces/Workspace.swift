@@ -1,0 +1,43 @@
+/// A workspace: where the desired state is made real. The embedded local workspace and the
+/// Azure ML provider both answer this protocol; the planner and the applier only see it.
+public protocol Workspace: Sendable {
+    /// For people: e.g. `local workspace at .mlgitops`.
+    var displayName: String { get }
+
+    /// What exists now.
+    func observe() async throws(WorkspaceError) -> CurrentState
+
+    /// Performs one operation. Must be idempotent by ``WorkspaceOperation/idempotencyKey``:
+    /// an operation whose effect already exists returns `.alreadyDone` and changes nothing.
+    func perform(_ operation: WorkspaceOperation) async throws(WorkspaceError) -> OperationOutcome
+}
+
+/// Why a workspace refused or failed an operation.
+public enum WorkspaceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A lock forbids the write (the platform's `ScopeLocked`).
+    case locked(lock: String, scope: String, detail: String)
+    /// Not enough core quota.
+    case quotaExceeded(detail: String)
+    case notFound(resource: String)
+    case conflict(resource: String, detail: String)
+    /// Credentials missing or refused.
+    case unauthorized(detail: String)
+    /// Worth retrying later (throttling, a server error, a timeout).
+    case transient(detail: String)
+    /// The workspace's own storage failed.
+    case storage(detail: String)
+    case invalid(detail: String)
+
+    public var description: String {
+        switch self {
+        case .locked(let lock, let scope, let detail): "the lock '\(lock)' on \(scope) forbids this: \(detail)"
+        case .quotaExceeded(let detail): "quota exceeded: \(detail)"
+        case .notFound(let resource): "\(resource) does not exist in the workspace"
+        case .conflict(let resource, let detail): "\(resource): \(detail)"
+        case .unauthorized(let detail): "not authorized: \(detail)"
+        case .transient(let detail): "temporary failure (retried on the next run): \(detail)"
+        case .storage(let detail): "workspace storage failed: \(detail)"
+        case .invalid(let detail): detail
+        }
+    }
+}

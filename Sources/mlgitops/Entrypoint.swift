@@ -1,0 +1,8 @@
+import MLGitOpsCommands
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await MLGitOps.main()
+    }
+}
