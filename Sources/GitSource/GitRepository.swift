@@ -29,6 +29,11 @@ public actor GitRepository {
         throw .repositoryNotFound(path: path)
     }
 
+    /// Mirrors a remote into a bare cache (clone when absent, else fetch).
+    public static func mirror(url: String, into cacheDirectory: String, timeout: Duration) async throws(GitError) -> GitRepository {
+        throw .network(url: url, detail: "stub")
+    }
+
     /// Resolves a revision (branch, tag, sha, `HEAD`, `HEAD~1`, ...) to its commit.
     public func resolve(_ revision: String) throws(GitError) -> CommitInfo {
         throw .revisionNotFound(revision: revision)

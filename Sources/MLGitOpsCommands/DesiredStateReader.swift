@@ -1,0 +1,56 @@
+import Foundation
+import GitSource
+import Manifests
+
+/// Reads the desired state at a revision: opens (or mirrors) the repository, snapshots the
+/// commit and loads the manifests under the path.
+struct DesiredStateReader {
+    var repository: RepositoryOptions
+    var stateDirectory: String
+
+    /// Whether `--repo` names a remote to mirror rather than a local path.
+    static func isRemote(_ repo: String) -> Bool {
+        repo.contains("://") || (repo.contains("@") && repo.contains(":") && !FileManager.default.fileExists(atPath: repo))
+    }
+
+    /// The repository handle: a local one, or a mirror in `<state>/git-cache/`.
+    func open() async throws -> GitRepository {
+        if Self.isRemote(repository.repo) {
+            let cache = URL(fileURLWithPath: stateDirectory).appendingPathComponent("git-cache")
+                .appendingPathComponent(MirrorName.of(repository.repo)).path
+            return try await GitRepository.mirror(url: repository.repo, into: cache, timeout: .seconds(120))
+        }
+        return try GitRepository.open(at: repository.repo)
+    }
+
+    /// The manifests folder as a repository-relative path.
+    var manifestsPath: String {
+        var path = repository.path
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        while path.hasSuffix("/") { path.removeLast() }
+        return path == "." ? "" : path
+    }
+
+    /// Loads the desired state at `--ref`.
+    func read() async throws -> (DesiredState, CommitInfo) {
+        let repo = try await open()
+        let snapshot = try await repo.snapshot(of: repository.ref)
+        let path = manifestsPath
+        if !path.isEmpty, !snapshot.isDirectory(path) {
+            throw GitError.pathNotFound(path: path, revision: repository.ref)
+        }
+        return (ManifestLoader.load(snapshot, path: path), snapshot.commit)
+    }
+}
+
+/// A file-system-safe folder name for a remote URL (no credentials in it).
+enum MirrorName {
+    static func of(_ url: String) -> String {
+        var cleaned = url
+        if let at = cleaned.firstIndex(of: "@"), let scheme = cleaned.range(of: "://"), scheme.upperBound < at {
+            cleaned.removeSubrange(scheme.upperBound...at)
+        }
+        let safe = cleaned.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
+        return String(safe.suffix(80))
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import EmbeddedWorkspace
+import Manifests
+import Planning
+import Reconciliation
+import Rendering
+import Workspaces
+
+extension MLGitOps {
+    /// `mlgitops reconcile`: plans the repository against the workspace and applies the plan.
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plan the desired state against the workspace and apply it (--dry-run: plan only).")
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var state: StateOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var flags: PlanFlags
+
+        @Flag(name: .long, help: "Plan only: change nothing.")
+        var dryRun = false
+
+        func run() async throws {
+            try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: dryRun).run()
+        }
+    }
+
+    /// `mlgitops plan`: the same as `reconcile --dry-run`.
+    struct PlanCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan", abstract: "Show what a reconcile would do (the same as reconcile --dry-run).")
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var state: StateOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var flags: PlanFlags
+
+        func run() async throws {
+            try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: true).run()
+        }
+    }
+}
+
+/// One reconcile, shared by `reconcile` and `plan`.
+struct ReconcileRun {
+    var repository: RepositoryOptions
+    var state: StateOptions
+    var output: OutputOptions
+    var flags: PlanFlags
+    var dryRun: Bool
+
+    func run() async throws {
+        let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+        let workspace = try LocalWorkspace(stateDirectory: state.state)
+        let current = try await workspace.observe()
+        let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
+        let plan = Planner.plan(desired: desired, current: current, options: options)
+        let style = TerminalStyle.standardOutput
+        let pathLabel = repository.path
+
+        guard !plan.hasErrors else {
+            switch output.output {
+            case .json: print(MachineOutput.plan(plan))
+            case .text: print(PlanText(style: style).render(plan, workspace: workspace.displayName, path: pathLabel))
+            }
+            throw ExitCode(1)
+        }
+        if dryRun {
+            switch output.output {
+            case .json: print(MachineOutput.plan(plan))
+            case .text: print(PlanText(style: style, showUnchanged: flags.showUnchanged).render(plan, workspace: workspace.displayName, path: pathLabel))
+            }
+            if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+            return
+        }
+        let history = try HistoryStore(stateDirectory: state.state)
+        let report = try await Applier(workspace: workspace, history: history)
+            .apply(plan, commit: commit, path: pathLabel, trigger: "cli")
+        switch output.output {
+        case .json:
+            print(MachineOutput.plan(plan, report: report))
+        case .text:
+            print(PlanText(style: style, showUnchanged: flags.showUnchanged).render(plan, workspace: workspace.displayName, path: pathLabel))
+            if plan.hasChanges {
+                print("")
+                print(ApplyText(style: style).render(report))
+            }
+        }
+        if report.status == .failed { throw ExitCode(1) }
+        if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Manifests
+import Rendering
+
+extension MLGitOps {
+    /// `mlgitops validate`: checks the manifests at a revision without touching any workspace.
+    struct Validate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every manifest at a revision: exit 1 with file:line diagnostics on errors.")
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var state: StateOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            switch output.output {
+            case .json:
+                print(MachineOutput.validation(desired.diagnostics, revision: commit.sha))
+            case .text:
+                let style = TerminalStyle.standardOutput
+                if !desired.diagnostics.isEmpty { print(DiagnosticsText(style: style).render(desired.diagnostics)) }
+                if !desired.hasErrors {
+                    let count = desired.clusters.count + desired.environments.count + desired.jobs.count
+                        + desired.schedules.count + desired.quotaPolicies.count + desired.locks.count
+                    print(style.green("Valid:") + " \(count) resource(s) at \(commit.shortSHA) (\(desired.clusters.count) clusters, "
+                        + "\(desired.environments.count) environments, \(desired.jobs.count) jobs, \(desired.schedules.count) schedules, "
+                        + "\(desired.quotaPolicies.count) quota policies, \(desired.locks.count) locks).")
+                }
+            }
+            if desired.hasErrors { throw ExitCode(1) }
+        }
+    }
+}

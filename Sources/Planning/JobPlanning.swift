@@ -1,0 +1,89 @@
+import Manifests
+import Workspaces
+
+extension PlanningContext {
+    /// Jobs are submitted once per distinct definition, under a name derived from its hash.
+    mutating func planJobs() -> [PlanAction] {
+        let submitted = Set(current.jobs.map(\.name))
+        return desired.jobs.sorted(by: { $0.name < $1.name }).map { job in
+            let id = ResourceID(.job, job.name)
+            let dependencies = dependencyIDs(environments: job.environmentDependencies, clusters: job.clusterDependencies)
+            if submitted.contains(job.submissionName) {
+                return finish(
+                    PlanAction(resource: id, verb: .noop, hash: job.hash.hex, detail: job.submissionName, dependsOn: dependencies, source: job.source),
+                    write: nil)
+            }
+            var action = PlanAction(
+                resource: id, verb: .submit, operation: .submitJob(job),
+                changes: [FieldChange(field: "definition", from: latestSubmission(of: job.name)?.hash.short, to: job.hash.short)],
+                hash: job.hash.hex, detail: "as \(job.submissionName)", dependsOn: dependencies, source: job.source)
+            if let reason = blockedDependency(dependencies) { action = action.blocked(by: reason) }
+            return finish(action, write: .submit)
+        }
+    }
+
+    /// Schedules are created or updated when their trigger or job definition changed.
+    mutating func planSchedules() -> [PlanAction] {
+        var actions: [PlanAction] = []
+        let existing = Dictionary(current.schedules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for schedule in desired.schedules.sorted(by: { $0.name < $1.name }) {
+            let id = ResourceID(.schedule, schedule.name)
+            let dependencies = dependencyIDs(
+                environments: schedule.job?.environmentDependencies ?? [], clusters: schedule.job?.clusterDependencies ?? [])
+            var action: PlanAction
+            if let old = existing[schedule.name] {
+                action = old.hash == schedule.hash
+                    ? PlanAction(resource: id, verb: .noop, hash: schedule.hash.hex, dependsOn: dependencies, source: schedule.source)
+                    : PlanAction(
+                        resource: id, verb: .update, operation: .putSchedule(schedule),
+                        changes: [FieldChange(field: "definition", from: old.hash.short, to: schedule.hash.short)],
+                        hash: schedule.hash.hex, dependsOn: dependencies, source: schedule.source)
+            } else {
+                action = PlanAction(
+                    resource: id, verb: .create, operation: .putSchedule(schedule), hash: schedule.hash.hex,
+                    dependsOn: dependencies, source: schedule.source)
+            }
+            if action.verb != .noop, let reason = blockedDependency(dependencies) { action = action.blocked(by: reason) }
+            actions.append(finish(action, write: action.verb == .create ? .create : .update))
+        }
+        let declared = Set(desired.schedules.map(\.name))
+        for old in current.schedules.sorted(by: { $0.name < $1.name }) where !declared.contains(old.name) {
+            let id = ResourceID(.schedule, old.name)
+            if options.prune {
+                actions.append(finish(PlanAction(resource: id, verb: .delete, operation: .deleteSchedule(name: old.name)), write: .delete))
+            } else {
+                unmanaged.append(id)
+            }
+        }
+        return actions
+    }
+
+    private func dependencyIDs(environments: [String], clusters: [String]) -> [ResourceID] {
+        (clusters.map { ResourceID(.compute, $0) } + environments.map { ResourceID(.environment, $0) }).sorted()
+    }
+
+    private func latestSubmission(of logicalName: String) -> ObservedJob? {
+        current.jobs.filter { $0.logicalName == logicalName }.max { ($0.submittedAt ?? .distantPast) < ($1.submittedAt ?? .distantPast) }
+    }
+
+    /// A dependency whose own action is blocked and that does not exist in the usable form
+    /// the job needs: a cluster that is not there, or an environment whose new definition
+    /// cannot be built.
+    private func blockedDependency(_ dependencies: [ResourceID]) -> BlockReason? {
+        for dependency in dependencies {
+            guard let action = decided[dependency], action.verb == .blocked else { continue }
+            let exists: Bool
+            switch dependency.kind {
+            case .compute: exists = current.clusters.contains { $0.name == dependency.name }
+            default: exists = false
+            }
+            if !exists {
+                return BlockReason(
+                    rule: "dependency",
+                    message: "needs \(dependency), whose action is blocked (\(action.blockedBy?.rule ?? "blocked"))",
+                    fix: "resolve the block on \(dependency) first")
+            }
+        }
+        return nil
+    }
+}
