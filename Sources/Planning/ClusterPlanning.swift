@@ -10,10 +10,9 @@ extension PlanningContext {
         let existing = Dictionary(current.clusters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let declared = Set(desired.clusters.map(\.name))
         var ledger = QuotaLedger(policies: desired.quotaPolicies, catalog: options.catalog, defaultLocation: current.location)
-        // Existing clusters hold their quota unless git replaces them (then the new spec counts).
-        for cluster in current.clusters where !declared.contains(cluster.name) || !options.prune {
-            if !declared.contains(cluster.name) { ledger.hold(cluster.spec) }
-        }
+        // Clusters git does not declare keep holding their cores: even a pruned one is deleted
+        // after the creates of this plan run.
+        for cluster in current.clusters where !declared.contains(cluster.name) { ledger.hold(cluster.spec) }
         for cluster in desired.clusters.sorted(by: { $0.name < $1.name }) {
             let id = ResourceID(.compute, cluster.name)
             guard let old = existing[cluster.name] else {
