@@ -104,14 +104,15 @@ public final class LocalWorkspace: Workspace {
         let target = OperationTarget(operation)
         let effects = OperationEffects(date: Date(), freshBuild: freshBuild)
         return try await writing { db in
-            if let earlier = try OperationJournal.earlierMessage(for: key, db) {
+            let fingerprint = try OperationFingerprint.of(operation)
+            if let earlier = try OperationJournal.earlierMessage(for: key, fingerprint: fingerprint, db) {
                 return .finished(OperationOutcome(.alreadyDone, earlier))
             }
             try LockTable.enforce(target, db)
             let step = try effects.apply(operation, db)
             if case .finished(let outcome) = step {
                 try OperationJournal.record(
-                    key, resource: target.journalResource, message: outcome.message, at: effects.date, db)
+                    key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message, at: effects.date, db)
             }
             return step
         }

@@ -11,9 +11,6 @@ enum WorkspaceSchema {
         return migrator
     }
 
-    /// The identifiers of the registered migrations, oldest first.
-    static var migrationIdentifiers: [String] { migrator.migrations }
-
     /// Resources, environment builds and the operations journal. Codable values are JSON text.
     private static func v1(_ db: Database) throws {
         try db.execute(sql: """
@@ -76,6 +73,7 @@ enum WorkspaceSchema {
             );
             CREATE TABLE operations (
                 idempotency_key TEXT PRIMARY KEY NOT NULL,
+                fingerprint TEXT NOT NULL,
                 resource TEXT NOT NULL,
                 message TEXT NOT NULL,
                 performed_at DATETIME NOT NULL
