@@ -5,9 +5,9 @@ import Workspaces
 
 /// The `clusters` table.
 enum ClusterTable {
-    /// Every cluster by name; `activeJobs` counts the active jobs that list it.
-    static func all(_ db: Database) throws -> [ObservedCluster] {
-        let jobs = try JobTable.all(db).filter(\.isActive)
+    /// Every cluster by name; `activeJobs` counts the active ones of `jobs` that list it.
+    static func all(jobs: [ObservedJob], _ db: Database) throws -> [ObservedCluster] {
+        let jobs = jobs.filter(\.isActive)
         return try Row.fetchAll(db, sql: "SELECT \(columns) FROM clusters ORDER BY name").map { row in
             let name: String = row["name"]
             return try observed(row, activeJobs: jobs.count { $0.clusters.contains(name) })

@@ -15,17 +15,7 @@ struct EnvironmentBuildRow: Sendable, Hashable {
 /// versions of equal hash share one build.
 enum EnvironmentTables {
     static func allVersions(_ db: Database) throws -> [ObservedEnvironment] {
-        let environments = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT v.name, v.version, v.hash, v.build_id, b.state AS build_state
-                FROM environment_versions v LEFT JOIN environment_builds b ON b.build_id = v.build_id
-                """
-        ).map { row in
-            ObservedEnvironment(
-                name: row["name"], version: row["version"], hash: EnvironmentHash(hex: row["hash"]),
-                buildID: row["build_id"], buildState: row["build_state"] ?? "Missing")
-        }
+        let environments = try Row.fetchAll(db, sql: versionQuery).map(observed)
         // Versions in numeric order (2 before 10), as people count them.
         return environments.sorted {
             $0.name != $1.name ? $0.name < $1.name : $0.version.compare($1.version, options: .numeric) == .orderedAscending
@@ -33,7 +23,19 @@ enum EnvironmentTables {
     }
 
     static func version(_ name: String, _ version: String, _ db: Database) throws -> ObservedEnvironment? {
-        try allVersions(db).first { $0.name == name && $0.version == version }
+        try Row.fetchOne(db, sql: versionQuery + " WHERE v.name = ? AND v.version = ?", arguments: [name, version])
+            .map(observed)
+    }
+
+    private static let versionQuery = """
+        SELECT v.name, v.version, v.hash, v.build_id, b.state AS build_state
+        FROM environment_versions v LEFT JOIN environment_builds b ON b.build_id = v.build_id
+        """
+
+    private static func observed(_ row: Row) -> ObservedEnvironment {
+        ObservedEnvironment(
+            name: row["name"], version: row["version"], hash: EnvironmentHash(hex: row["hash"]),
+            buildID: row["build_id"], buildState: row["build_state"] ?? "Missing")
     }
 
     static func build(ofHash hash: EnvironmentHash, _ db: Database) throws -> EnvironmentBuildRow? {

@@ -62,9 +62,10 @@ public final class LocalWorkspace: Workspace {
     public func observe() async throws(WorkspaceError) -> CurrentState {
         let location = location
         return try await reading { db in
-            CurrentState(
-                location: location, clusters: try ClusterTable.all(db),
-                environments: try EnvironmentTables.allVersions(db), jobs: try JobTable.all(db),
+            let jobs = try JobTable.all(db)
+            return CurrentState(
+                location: location, clusters: try ClusterTable.all(jobs: jobs, db),
+                environments: try EnvironmentTables.allVersions(db), jobs: jobs,
                 schedules: try ScheduleTable.all(db), locks: try LockTable.all(db),
                 quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
         }
