@@ -9,7 +9,7 @@ enum ClusterTable {
     static func all(jobs: [ObservedJob], _ db: Database) throws -> [ObservedCluster] {
         let jobs = jobs.filter(\.isActive)
         return try Row.fetchAll(db, sql: "SELECT \(columns) FROM clusters ORDER BY name").map { row in
-            let name: String = row["name"]
+            let name: String = try row.decode(forColumn: "name")
             return try observed(row, activeJobs: jobs.count { $0.clusters.contains(name) })
         }
     }
@@ -24,10 +24,12 @@ enum ClusterTable {
 
     private static func observed(_ row: Row, activeJobs: Int) throws -> ObservedCluster {
         ObservedCluster(
-            name: row["name"],
-            spec: try JSONColumn.decode(ClusterSpec.self, from: row["spec"], column: "clusters.spec"),
-            tags: try JSONColumn.decode([String: String].self, from: row["tags"], column: "clusters.tags"),
-            provisioningState: row["provisioning_state"], activeJobs: activeJobs)
+            name: try row.decode(forColumn: "name"),
+            spec: try JSONColumn.decode(
+                ClusterSpec.self, from: try row.decode(forColumn: "spec"), column: "clusters.spec"),
+            tags: try JSONColumn.decode(
+                [String: String].self, from: try row.decode(forColumn: "tags"), column: "clusters.tags"),
+            provisioningState: try row.decode(forColumn: "provisioning_state"), activeJobs: activeJobs)
     }
 
     /// Inserts or replaces a cluster; a replaced one counts as new (`created_at` moves).

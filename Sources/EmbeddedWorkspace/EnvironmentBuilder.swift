@@ -37,7 +37,8 @@ public struct RecordingEnvironmentBuilder: EnvironmentBuilder {
         var parts: [String] = []
         if let image = definition.image { parts.append("image \(image)") }
         if let context = definition.build {
-            parts.append("build context \(context.path) (Dockerfile \(context.dockerfilePath), digest \(context.contentDigest))")
+            parts.append(
+                "build context \(context.path) (Dockerfile \(context.dockerfilePath), digest \(context.contentDigest))")
         }
         if let conda = definition.conda {
             let packages = conda.dependencies.flatMap { dependency -> [String] in
@@ -50,6 +51,7 @@ public struct RecordingEnvironmentBuilder: EnvironmentBuilder {
             parts.append("conda \(packages.joined(separator: " "))\(channels)")
         }
         if parts.isEmpty { parts.append("nothing declared") }
-        return "\(buildID) would build \(environment.name) (hash \(environment.hash.short)): \(parts.joined(separator: "; "))"
+        return
+            "\(buildID) would build \(environment.name) (hash \(environment.hash.short)): \(parts.joined(separator: "; "))"
     }
 }

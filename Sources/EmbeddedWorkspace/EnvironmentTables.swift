@@ -15,16 +15,17 @@ struct EnvironmentBuildRow: Sendable, Hashable {
 /// versions of equal hash share one build.
 enum EnvironmentTables {
     static func allVersions(_ db: Database) throws -> [ObservedEnvironment] {
-        let environments = try Row.fetchAll(db, sql: versionQuery).map(observed)
+        let environments = try Row.fetchAll(db, sql: versionQuery).map { try observed($0) }
         // Versions in numeric order (2 before 10), as people count them.
         return environments.sorted {
-            $0.name != $1.name ? $0.name < $1.name : $0.version.compare($1.version, options: .numeric) == .orderedAscending
+            $0.name != $1.name
+                ? $0.name < $1.name : $0.version.compare($1.version, options: .numeric) == .orderedAscending
         }
     }
 
     static func version(_ name: String, _ version: String, _ db: Database) throws -> ObservedEnvironment? {
         try Row.fetchOne(db, sql: versionQuery + " WHERE v.name = ? AND v.version = ?", arguments: [name, version])
-            .map(observed)
+            .map { try observed($0) }
     }
 
     private static let versionQuery = """
@@ -32,10 +33,12 @@ enum EnvironmentTables {
         FROM environment_versions v LEFT JOIN environment_builds b ON b.build_id = v.build_id
         """
 
-    private static func observed(_ row: Row) -> ObservedEnvironment {
+    private static func observed(_ row: Row) throws -> ObservedEnvironment {
         ObservedEnvironment(
-            name: row["name"], version: row["version"], hash: EnvironmentHash(hex: row["hash"]),
-            buildID: row["build_id"], buildState: row["build_state"] ?? "Missing")
+            name: try row.decode(forColumn: "name"), version: try row.decode(forColumn: "version"),
+            hash: EnvironmentHash(hex: try row.decode(forColumn: "hash")),
+            buildID: try row.decode(forColumn: "build_id"),
+            buildState: try row.decode(forColumn: "build_state") ?? "Missing")
     }
 
     static func build(ofHash hash: EnvironmentHash, _ db: Database) throws -> EnvironmentBuildRow? {
@@ -43,7 +46,9 @@ enum EnvironmentTables {
             db, sql: "SELECT build_id, hash, state, log FROM environment_builds WHERE hash = ?", arguments: [hash.hex]
         ).map { row in
             EnvironmentBuildRow(
-                buildID: row["build_id"], hash: EnvironmentHash(hex: row["hash"]), state: row["state"], log: row["log"])
+                buildID: try row.decode(forColumn: "build_id"),
+                hash: EnvironmentHash(hex: try row.decode(forColumn: "hash")),
+                state: try row.decode(forColumn: "state"), log: try row.decode(forColumn: "log"))
         }
     }
 

@@ -10,10 +10,12 @@ enum JobTable {
             db, sql: "SELECT name, logical_name, hash, state, clusters, submitted_at FROM jobs ORDER BY name"
         ).map { row in
             ObservedJob(
-                name: row["name"], logicalName: row["logical_name"], hash: JobDefinitionHash(hex: row["hash"]),
-                state: row["state"],
-                clusters: try JSONColumn.decode([String].self, from: row["clusters"], column: "jobs.clusters"),
-                submittedAt: row["submitted_at"])
+                name: try row.decode(forColumn: "name"), logicalName: try row.decode(forColumn: "logical_name"),
+                hash: JobDefinitionHash(hex: try row.decode(forColumn: "hash")),
+                state: try row.decode(forColumn: "state"),
+                clusters: try JSONColumn.decode(
+                    [String].self, from: try row.decode(forColumn: "clusters"), column: "jobs.clusters"),
+                submittedAt: try row.decode(forColumn: "submitted_at"))
         }
     }
 

@@ -27,3 +27,10 @@ extension LocalWorkspace {
         }
     }
 }
+
+extension LocalWorkspace {
+    /// Runs raw SQL in one write transaction: for tests that damage rows on purpose.
+    func rawWrite(sql: String) async throws(WorkspaceError) {
+        try await writing { db in try db.execute(sql: sql) }
+    }
+}

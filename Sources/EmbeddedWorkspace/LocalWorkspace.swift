@@ -42,7 +42,10 @@ public final class LocalWorkspace: Workspace {
         do {
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         } catch {
-            throw .storage(detail: "cannot create the state directory \(stateDirectory): \(error.localizedDescription); check the path and its permissions")
+            throw .storage(
+                detail:
+                    "cannot create the state directory \(stateDirectory): \(error.localizedDescription); check the path and its permissions"
+            )
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -87,7 +90,9 @@ public final class LocalWorkspace: Workspace {
             guard result.succeeded else {
                 try await recordFailedBuild(environment, buildID: buildID, log: result.log)
                 throw .invalid(
-                    detail: "environment/\(environment.name):\(version): build \(buildID) failed, no version was registered: \(result.log.split(separator: "\n").last ?? "")")
+                    detail:
+                        "environment/\(environment.name):\(version): build \(buildID) failed, no version was registered: \(result.log.split(separator: "\n").last ?? "")"
+                )
             }
             switch try await transaction(operation, freshBuild: result) {
             case .finished(let outcome): return outcome
@@ -113,7 +118,8 @@ public final class LocalWorkspace: Workspace {
             let step = try effects.apply(operation, db)
             if case .finished(let outcome) = step {
                 try OperationJournal.record(
-                    key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message, at: effects.date, db)
+                    key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message,
+                    at: effects.date, db)
             }
             return step
         }

@@ -6,12 +6,14 @@ import Workspaces
 enum LockTable {
     static func all(_ db: Database) throws -> [ResourceLock] {
         try Row.fetchAll(db, sql: "SELECT name, level, scope, notes FROM locks ORDER BY name").map { row in
-            let levelText: String = row["level"]
+            let levelText: String = try row.decode(forColumn: "level")
             guard let level = LockLevel(rawValue: levelText) else {
                 throw CorruptColumn(column: "locks.level", detail: "unknown level '\(levelText)'")
             }
             return ResourceLock(
-                name: row["name"], level: level, scope: try LockScopeText.scope(row["scope"]), notes: row["notes"],
+                name: try row.decode(forColumn: "name"), level: level,
+                scope: try LockScopeText.scope(try row.decode(forColumn: "scope")),
+                notes: try row.decode(forColumn: "notes"),
                 source: nil)
         }
     }
@@ -42,7 +44,8 @@ enum LockTable {
             if target.isForbidden(by: lock.level) {
                 throw WorkspaceError.locked(
                     lock: lock.name, scope: lock.scope.description,
-                    detail: "a \(lock.level.rawValue) lock forbids to \(target.summary); remove or change the lock first")
+                    detail:
+                        "a \(lock.level.rawValue) lock forbids to \(target.summary); remove or change the lock first")
             }
         }
     }

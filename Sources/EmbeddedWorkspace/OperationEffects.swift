@@ -49,7 +49,9 @@ struct OperationEffects {
             guard changes.isEmpty else {
                 throw WorkspaceError.conflict(
                     resource: id,
-                    detail: "exists with a different spec (\(Self.describe(changes))); clusters are create-only: opt in to replacing it, or match the manifest to it")
+                    detail:
+                        "exists with a different spec (\(Self.describe(changes))); clusters are create-only: opt in to replacing it, or match the manifest to it"
+                )
             }
             return OperationOutcome(.alreadyDone, "\(id) already exists with this spec")
         }
@@ -72,7 +74,9 @@ struct OperationEffects {
 
     private func replaceCluster(_ cluster: ComputeCluster, _ db: Database) throws -> OperationOutcome {
         let id = "compute/\(cluster.name)"
-        guard let existing = try ClusterTable.find(cluster.name, db) else { throw WorkspaceError.notFound(resource: id) }
+        guard let existing = try ClusterTable.find(cluster.name, db) else {
+            throw WorkspaceError.notFound(resource: id)
+        }
         try Self.refuseIfInUse(existing, doing: "replace", db)
         if existing.spec == cluster.spec && existing.tags == cluster.tags {
             return OperationOutcome(.alreadyDone, "\(id) already has this spec")
@@ -96,7 +100,9 @@ struct OperationEffects {
         let jobs = try JobTable.all(db).filter { $0.isActive && $0.clusters.contains(cluster.name) }.map(\.name)
         throw WorkspaceError.conflict(
             resource: "compute/\(cluster.name)",
-            detail: "cannot \(verb) it while \(jobs.count) active job(s) use it (\(jobs.joined(separator: ", "))); wait for them to finish or cancel them")
+            detail:
+                "cannot \(verb) it while \(jobs.count) active job(s) use it (\(jobs.joined(separator: ", "))); wait for them to finish or cancel them"
+        )
     }
 
     private static func describe(_ spec: ClusterSpec) -> String {
@@ -109,7 +115,8 @@ struct OperationEffects {
 
     // MARK: Environments
 
-    private func buildEnvironment(_ environment: Environment, _ version: String, _ db: Database) throws -> OperationStep {
+    private func buildEnvironment(_ environment: Environment, _ version: String, _ db: Database) throws -> OperationStep
+    {
         let label = "\(environment.name):\(version)"
         if let outcome = try Self.existingVersion(environment, version, db) { return .finished(outcome) }
         let buildID = EnvironmentTables.buildID(for: environment.hash)
@@ -123,7 +130,8 @@ struct OperationEffects {
         try EnvironmentTables.putBuild(
             EnvironmentBuildRow(buildID: buildID, hash: environment.hash, state: "Succeeded", log: freshBuild.log),
             at: date, db)
-        try EnvironmentTables.insertVersion(environment.name, version, hash: environment.hash, buildID: buildID, at: date, db)
+        try EnvironmentTables.insertVersion(
+            environment.name, version, hash: environment.hash, buildID: buildID, at: date, db)
         return .finished(OperationOutcome(.done, "built \(label) (build \(buildID))"))
     }
 
@@ -133,11 +141,14 @@ struct OperationEffects {
         let label = "\(environment.name):\(version)"
         guard buildOf.hash == environment.hash else {
             throw WorkspaceError.invalid(
-                detail: "environment/\(label): cannot reuse the build of \(buildOf.name):\(buildOf.version), its hash \(buildOf.hash.short) differs from \(environment.hash.short)")
+                detail:
+                    "environment/\(label): cannot reuse the build of \(buildOf.name):\(buildOf.version), its hash \(buildOf.hash.short) differs from \(environment.hash.short)"
+            )
         }
         if let outcome = try Self.existingVersion(environment, version, db) { return outcome }
         guard let build = try EnvironmentTables.build(ofHash: environment.hash, db), build.state == "Succeeded" else {
-            throw WorkspaceError.notFound(resource: "a successful build of hash \(environment.hash.short) (for environment/\(label))")
+            throw WorkspaceError.notFound(
+                resource: "a successful build of hash \(environment.hash.short) (for environment/\(label))")
         }
         try EnvironmentTables.insertVersion(
             environment.name, version, hash: environment.hash, buildID: build.buildID, at: date, db)
@@ -153,7 +164,9 @@ struct OperationEffects {
         guard existing.hash == environment.hash else {
             throw WorkspaceError.conflict(
                 resource: "environment/\(label)",
-                detail: "this version exists with hash \(existing.hash.short), the definition has \(environment.hash.short); versions are immutable: give the changed definition a new version")
+                detail:
+                    "this version exists with hash \(existing.hash.short), the definition has \(environment.hash.short); versions are immutable: give the changed definition a new version"
+            )
         }
         return OperationOutcome(.alreadyDone, "\(label) already exists with this definition")
     }

@@ -61,12 +61,13 @@ struct OperationTarget {
 
     /// A phrase for a refusal: `delete compute/gpu`.
     var summary: String {
-        let verb = switch write {
-        case .upsert: "write"
-        case .delete: "delete"
-        case .replace: "replace (delete and create)"
-        case .lockChange: "change"
-        }
+        let verb =
+            switch write {
+            case .upsert: "write"
+            case .delete: "delete"
+            case .replace: "replace (delete and create)"
+            case .lockChange: "change"
+            }
         return "\(verb) \(resources[0])"
     }
 }

@@ -28,14 +28,18 @@ enum QuotaTables {
     }
 
     static func allUsage(_ db: Database) throws -> [QuotaUsage] {
-        try Row.fetchAll(db, sql: "SELECT location, family, tier, cores FROM quota_usage ORDER BY location, family, tier")
-            .map { row in
-                let tierText: String = row["tier"]
-                guard let tier = ComputeTier(rawValue: tierText) else {
-                    throw CorruptColumn(column: "quota_usage.tier", detail: "unknown tier '\(tierText)'")
-                }
-                return QuotaUsage(location: row["location"], family: row["family"], tier: tier, cores: row["cores"])
+        try Row.fetchAll(
+            db, sql: "SELECT location, family, tier, cores FROM quota_usage ORDER BY location, family, tier"
+        )
+        .map { row in
+            let tierText: String = try row.decode(forColumn: "tier")
+            guard let tier = ComputeTier(rawValue: tierText) else {
+                throw CorruptColumn(column: "quota_usage.tier", detail: "unknown tier '\(tierText)'")
             }
+            return QuotaUsage(
+                location: try row.decode(forColumn: "location"), family: try row.decode(forColumn: "family"),
+                tier: tier, cores: try row.decode(forColumn: "cores"))
+        }
     }
 
     /// Sets the cores in use of one family and tier; zero cores removes the row.

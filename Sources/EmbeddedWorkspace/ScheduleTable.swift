@@ -6,7 +6,10 @@ import Workspaces
 enum ScheduleTable {
     static func all(_ db: Database) throws -> [ObservedSchedule] {
         try Row.fetchAll(db, sql: "SELECT name, hash, enabled FROM schedules ORDER BY name").map { row in
-            ObservedSchedule(name: row["name"], hash: JobDefinitionHash(hex: row["hash"]), enabled: row["enabled"])
+            ObservedSchedule(
+                name: try row.decode(forColumn: "name"),
+                hash: JobDefinitionHash(hex: try row.decode(forColumn: "hash")),
+                enabled: try row.decode(forColumn: "enabled"))
         }
     }
 

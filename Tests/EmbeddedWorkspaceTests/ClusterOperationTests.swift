@@ -13,11 +13,12 @@ import Workspaces
         #expect(outcome.message.contains("created compute/cpu-cluster"))
 
         let clusters = try await workspace.observe().clusters
-        #expect(clusters == [
-            ObservedCluster(
-                name: "cpu-cluster", spec: Fixture.cluster().spec, tags: ["team": "vision"],
-                provisioningState: "Succeeded", activeJobs: 0)
-        ])
+        #expect(
+            clusters == [
+                ObservedCluster(
+                    name: "cpu-cluster", spec: Fixture.cluster().spec, tags: ["team": "vision"],
+                    provisioningState: "Succeeded", activeJobs: 0)
+            ])
     }
 
     @Test func creatingTwiceIsAlreadyDoneWithTheEarlierMessageAndNoNewRow() async throws {
@@ -38,7 +39,10 @@ import Workspaces
         try await workspace.setClusterSpec(name: "cpu-cluster", spec: ClusterSpec(size: "Standard_NC6s_v3"))
 
         let error = await refusal(of: .createCluster(Fixture.cluster()), by: workspace)
-        guard case .conflict(let resource, let detail) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .conflict(let resource, let detail) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(resource == "compute/cpu-cluster")
         #expect(detail.contains("size: Standard_NC6s_v3 -> Standard_DS3_v2"))
         #expect(try await workspace.observe().clusters.map(\.spec.size) == ["Standard_NC6s_v3"])
@@ -57,7 +61,8 @@ import Workspaces
         let workspace = try state.open()
         _ = try await workspace.perform(.createCluster(Fixture.cluster()))
         let asked = ClusterSpec(
-            size: "Standard_NC24s_v3", tier: .lowPriority, minInstances: 1, maxInstances: 8, idleTimeBeforeScaleDown: 300)
+            size: "Standard_NC24s_v3", tier: .lowPriority, minInstances: 1, maxInstances: 8,
+            idleTimeBeforeScaleDown: 300)
 
         let outcome = try await workspace.perform(.updateClusterScale(name: "cpu-cluster", spec: asked))
         #expect(outcome.status == .done)
@@ -107,10 +112,15 @@ import Workspaces
         _ = try await workspace.perform(.submitJob(job))
         #expect(try await workspace.observe().clusters.first?.activeJobs == 1)
 
-        let inUse: [WorkspaceOperation] = [.deleteCluster(name: "cpu-cluster"), .replaceCluster(Fixture.cluster(size: "Standard_F4s_v2"))]
+        let inUse: [WorkspaceOperation] = [
+            .deleteCluster(name: "cpu-cluster"), .replaceCluster(Fixture.cluster(size: "Standard_F4s_v2")),
+        ]
         for operation in inUse {
             let error = await refusal(of: operation, by: workspace)
-            guard case .conflict(_, let detail) = error else { Issue.record("\(String(describing: error))"); continue }
+            guard case .conflict(_, let detail) = error else {
+                Issue.record("\(String(describing: error))")
+                continue
+            }
             #expect(detail.contains(job.submissionName))
         }
         #expect(try await workspace.observe().clusters.map(\.spec.size) == ["Standard_DS3_v2"])

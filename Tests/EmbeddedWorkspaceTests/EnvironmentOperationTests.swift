@@ -13,11 +13,12 @@ import Workspaces
         #expect(outcome.status == .done)
         #expect(outcome.message == "built train-env:1 (build build-aaaaaaaaaaaa)")
 
-        #expect(try await workspace.observe().environments == [
-            ObservedEnvironment(
-                name: "train-env", version: "1", hash: environment.hash, buildID: "build-aaaaaaaaaaaa",
-                buildState: "Succeeded")
-        ])
+        #expect(
+            try await workspace.observe().environments == [
+                ObservedEnvironment(
+                    name: "train-env", version: "1", hash: environment.hash, buildID: "build-aaaaaaaaaaaa",
+                    buildState: "Succeeded")
+            ])
         let log = try #require(try await workspace.buildLog(of: environment.hash))
         #expect(log.contains("image mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"))
         #expect(log.contains("conda python=3.11 pip:torch==2.3.0 from conda-forge"))
@@ -29,7 +30,8 @@ import Workspaces
         let workspace = try state.open(builder: builder)
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1"))
         let counts = try await workspace.rowCounts()
-        #expect(try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1")).status == .alreadyDone)
+        #expect(
+            try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1")).status == .alreadyDone)
         #expect(try await workspace.rowCounts() == counts)
         #expect(await builder.builds.count == 1)
     }
@@ -57,7 +59,10 @@ import Workspaces
         let phantom = ObservedEnvironment(name: "train-env", version: "1", hash: Fixture.environment().hash)
         let error = await refusal(
             of: .reuseEnvironment(Fixture.environment(), version: "2", buildOf: phantom), by: workspace)
-        guard case .notFound = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .notFound = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(try await workspace.observe().environments.isEmpty)
     }
 
@@ -77,7 +82,10 @@ import Workspaces
         let workspace = try state.open()
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(hash: "a"), version: "1"))
         let error = await refusal(of: .buildEnvironment(Fixture.environment(hash: "e"), version: "1"), by: workspace)
-        guard case .conflict(let resource, let detail) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .conflict(let resource, let detail) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(resource == "environment/train-env:1")
         #expect(detail.contains("versions are immutable"))
         #expect(try await workspace.observe().environments.map(\.hash.hex) == [Fixture.hex("a")])
@@ -88,8 +96,12 @@ import Workspaces
         let state = ScratchState()
         let failing = CountingBuilder(fails: true)
         let environment = Fixture.environment()
-        let error = await refusal(of: .buildEnvironment(environment, version: "1"), by: try state.open(builder: failing))
-        guard case .invalid(let detail) = error else { Issue.record("\(String(describing: error))"); return }
+        let error = await refusal(
+            of: .buildEnvironment(environment, version: "1"), by: try state.open(builder: failing))
+        guard case .invalid(let detail) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(detail.contains("conda: package not found"))
 
         let working = CountingBuilder()

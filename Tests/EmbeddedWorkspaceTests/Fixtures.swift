@@ -10,7 +10,8 @@ final class ScratchState: Sendable {
 
     init(function: String = #function) {
         let safe = function.filter { $0.isLetter || $0.isNumber }
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("mlgitops-tests/workspace-\(safe)-\(UUID().uuidString.prefix(8))").path
     }
 
@@ -29,7 +30,9 @@ enum Fixture {
     /// A 64-character hash made of one repeated character.
     static func hex(_ seed: Character) -> String { String(repeating: seed, count: 64) }
 
-    static func cluster(_ name: String = "cpu-cluster", size: String = "Standard_DS3_v2", max: Int = 4) -> ComputeCluster {
+    static func cluster(_ name: String = "cpu-cluster", size: String = "Standard_DS3_v2", max: Int = 4)
+        -> ComputeCluster
+    {
         ComputeCluster(
             name: name, spec: ClusterSpec(size: size, maxInstances: max), tags: ["team": "vision"], source: source)
     }
@@ -40,7 +43,8 @@ enum Fixture {
             definition: EnvironmentDefinition(
                 image: "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04",
                 conda: CondaSpecification(
-                    name: "train", channels: ["conda-forge"], dependencies: [.conda("python=3.11"), .pip(["torch==2.3.0"])],
+                    name: "train", channels: ["conda-forge"],
+                    dependencies: [.conda("python=3.11"), .pip(["torch==2.3.0"])],
                     file: "environments/train.yml", canonicalText: "{}")),
             hash: EnvironmentHash(hex: hex(hash)), source: source)
     }

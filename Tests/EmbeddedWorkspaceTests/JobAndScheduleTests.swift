@@ -58,12 +58,17 @@ import Workspaces
     @Test func schedulesArePutUpdatedAndDeleted() async throws {
         let state = ScratchState()
         let workspace = try state.open()
-        #expect(try await workspace.perform(.putSchedule(Fixture.schedule(hash: "c"))).message == "created schedule/nightly")
+        #expect(
+            try await workspace.perform(.putSchedule(Fixture.schedule(hash: "c"))).message == "created schedule/nightly"
+        )
         #expect(try await workspace.perform(.putSchedule(Fixture.schedule(hash: "c"))).status == .alreadyDone)
-        #expect(try await workspace.perform(.putSchedule(Fixture.schedule(hash: "d"))).message == "updated schedule/nightly")
-        #expect(try await workspace.observe().schedules == [
-            ObservedSchedule(name: "nightly", hash: JobDefinitionHash(hex: Fixture.hex("d")), enabled: true)
-        ])
+        #expect(
+            try await workspace.perform(.putSchedule(Fixture.schedule(hash: "d"))).message == "updated schedule/nightly"
+        )
+        #expect(
+            try await workspace.observe().schedules == [
+                ObservedSchedule(name: "nightly", hash: JobDefinitionHash(hex: Fixture.hex("d")), enabled: true)
+            ])
         #expect(try await workspace.perform(.deleteSchedule(name: "nightly")).status == .done)
         #expect(try await workspace.observe().schedules.isEmpty)
     }
@@ -104,9 +109,10 @@ import Workspaces
 
         let observed = try await workspace.observe()
         #expect(observed.quotaPolicies == [Fixture.policy(dedicated: 96)])
-        #expect(observed.quotaUsage == [
-            QuotaUsage(location: "westeurope", family: "standardNCSv3Family", tier: .dedicated, cores: 12)
-        ])
+        #expect(
+            observed.quotaUsage == [
+                QuotaUsage(location: "westeurope", family: "standardNCSv3Family", tier: .dedicated, cores: 12)
+            ])
         #expect(try await workspace.perform(.deleteQuotaPolicy(name: "westeurope-quota")).status == .done)
         #expect(try await workspace.observe().quotaPolicies.isEmpty)
     }

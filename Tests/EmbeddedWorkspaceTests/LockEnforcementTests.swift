@@ -8,10 +8,14 @@ import Workspaces
     @Test func aReadOnlyLockOnAClusterRefusesCreatingItButNotOthers() async throws {
         let state = ScratchState()
         let workspace = try state.open()
-        try await workspace.insertLock(Fixture.lock("freeze-gpu", .readOnly, on: .resource(ResourceID(.compute, "gpu-cluster"))))
+        try await workspace.insertLock(
+            Fixture.lock("freeze-gpu", .readOnly, on: .resource(ResourceID(.compute, "gpu-cluster"))))
 
         let error = await refusal(of: .createCluster(Fixture.cluster("gpu-cluster")), by: workspace)
-        guard case .locked(let lock, let scope, _) = error else { Issue.record("\(String(describing: error))"); return }
+        guard case .locked(let lock, let scope, _) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
         #expect(lock == "freeze-gpu" && scope == "compute/gpu-cluster")
         #expect(try await workspace.perform(.createCluster(Fixture.cluster("cpu-cluster"))).status == .done)
         #expect(try await workspace.observe().clusters.map(\.name) == ["cpu-cluster"])
@@ -24,7 +28,8 @@ import Workspaces
         _ = try await workspace.perform(.createCluster(Fixture.cluster()))
         try await workspace.insertLock(Fixture.lock("freeze", .readOnly, on: .workspace))
         let writes: [WorkspaceOperation] = [
-            .createCluster(Fixture.cluster("other")), .updateClusterScale(name: "cpu-cluster", spec: ClusterSpec(size: "x", maxInstances: 9)),
+            .createCluster(Fixture.cluster("other")),
+            .updateClusterScale(name: "cpu-cluster", spec: ClusterSpec(size: "x", maxInstances: 9)),
             .deleteCluster(name: "cpu-cluster"), .buildEnvironment(Fixture.environment(), version: "1"),
             .submitJob(Fixture.job()), .putSchedule(Fixture.schedule()), .putQuotaPolicy(Fixture.policy()),
         ]
@@ -46,12 +51,19 @@ import Workspaces
         let workspace = try state.open()
         try await workspace.insertLock(Fixture.lock("keep", .canNotDelete, on: .resourceGroup))
         #expect(try await workspace.perform(.createCluster(Fixture.cluster())).status == .done)
-        #expect(try await workspace.perform(
-            .updateClusterScale(name: "cpu-cluster", spec: ClusterSpec(size: "Standard_DS3_v2", maxInstances: 6))).status == .done)
+        #expect(
+            try await workspace.perform(
+                .updateClusterScale(name: "cpu-cluster", spec: ClusterSpec(size: "Standard_DS3_v2", maxInstances: 6))
+            ).status == .done)
 
-        for operation: WorkspaceOperation in [.deleteCluster(name: "cpu-cluster"), .replaceCluster(Fixture.cluster(size: "Standard_F4s_v2"))] {
+        for operation: WorkspaceOperation in [
+            .deleteCluster(name: "cpu-cluster"), .replaceCluster(Fixture.cluster(size: "Standard_F4s_v2")),
+        ] {
             let error = await refusal(of: operation, by: workspace)
-            guard case .locked(let lock, let scope, _) = error else { Issue.record("\(String(describing: error))"); continue }
+            guard case .locked(let lock, let scope, _) = error else {
+                Issue.record("\(String(describing: error))")
+                continue
+            }
             #expect(lock == "keep" && scope == "resource_group")
         }
         #expect(try await workspace.observe().clusters.map(\.spec.size) == ["Standard_DS3_v2"])
@@ -84,6 +96,8 @@ import Workspaces
         let workspace = try state.open()
         let first = try await workspace.perform(.createCluster(Fixture.cluster()))
         try await workspace.insertLock(Fixture.lock("freeze", .readOnly, on: .workspace))
-        #expect(try await workspace.perform(.createCluster(Fixture.cluster())) == OperationOutcome(.alreadyDone, first.message))
+        #expect(
+            try await workspace.perform(.createCluster(Fixture.cluster()))
+                == OperationOutcome(.alreadyDone, first.message))
     }
 }

@@ -76,7 +76,10 @@ import Workspaces
             _ = try state.open()
             Issue.record("opened a file that is not a database")
         } catch {
-            guard case .storage(let detail) = error as? WorkspaceError else { Issue.record("\(error)"); return }
+            guard case .storage(let detail) = error as? WorkspaceError else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(detail.contains(path))
             #expect(detail.contains("move it aside"))
         }
@@ -96,8 +99,10 @@ import Workspaces
         let first = try state.open()
         let second = try state.open()
         let operations: [WorkspaceOperation] = (0..<8).flatMap { index in
-            [WorkspaceOperation.createCluster(Fixture.cluster("cluster-\(index)")),
-             .submitJob(Fixture.job("job-\(index)", clusters: []))]
+            [
+                WorkspaceOperation.createCluster(Fixture.cluster("cluster-\(index)")),
+                .submitJob(Fixture.job("job-\(index)", clusters: [])),
+            ]
         }
         let outcomes = try await withThrowingTaskGroup(of: OperationOutcome.Status.self) { group in
             for operation in operations {
@@ -111,5 +116,40 @@ import Workspaces
         #expect(outcomes.count { $0 == .alreadyDone } == operations.count * 2)
         let counts = try await first.rowCounts()
         #expect(counts["clusters"] == 8 && counts["jobs"] == 8 && counts["operations"] == 16)
+    }
+}
+
+@Suite struct DamagedRowTests {
+    /// The storage error `observe()` fails with after `sql` damaged the file.
+    private func observeFailure(after sql: String) async throws -> String? {
+        let state = ScratchState()
+        let workspace = try state.open()
+        _ = try await workspace.perform(.createCluster(Fixture.cluster()))
+        _ = try await workspace.perform(.putLock(Fixture.lock("keep", .canNotDelete, on: .workspace)))
+        try await workspace.setQuotaUsage(QuotaUsage(location: "local", family: "f", tier: .dedicated, cores: 4))
+        try await workspace.rawWrite(sql: sql)
+        do {
+            _ = try await workspace.observe()
+            return nil
+        } catch {
+            guard case .storage(let detail) = error else { return "not a storage error: \(error)" }
+            #expect(detail.contains(workspace.databasePath))
+            return detail
+        }
+    }
+
+    @Test func aSpecThatIsNotJSONIsAStorageErrorNamingTheColumn() async throws {
+        let detail = try await observeFailure(after: "UPDATE clusters SET spec = 'not json'")
+        #expect(detail?.contains("clusters.spec") == true)
+    }
+
+    @Test func aLockScopeOfAnUnknownKindIsAStorageError() async throws {
+        let detail = try await observeFailure(after: "UPDATE locks SET scope = 'volcano/etna'")
+        #expect(detail?.contains("locks.scope") == true)
+    }
+
+    @Test func aValueOfTheWrongTypeIsAStorageErrorNotACrash() async throws {
+        let detail = try await observeFailure(after: "UPDATE quota_usage SET cores = 'many'")
+        #expect(detail?.contains("wrong type") == true)
     }
 }
