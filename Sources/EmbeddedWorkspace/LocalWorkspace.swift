@@ -1,13 +1,155 @@
-// INTERFACE STUB: replaced by the local workspace work.
+import Foundation
+import GRDB
+import Manifests
 public import Workspaces
 
+/// The embedded workspace: the default one, kept in `<stateDirectory>/workspace.sqlite`.
+///
+/// Every ``perform(_:)`` is one write transaction that makes the effect and journals its
+/// idempotency key together, so a crash anywhere leaves either both or neither, and the next
+/// attempt either finds the key or starts clean. Several processes may open the same
+/// directory (a `reconcile` and a `jobs` command): the file is in WAL mode and a writer
+/// waits for another's transaction to end.
 public final class LocalWorkspace: Workspace {
-    public let displayName: String
-    public init(stateDirectory: String, location: String = "local") throws(WorkspaceError) {
-        displayName = "local workspace at \(stateDirectory)"
+    /// The state directory as given.
+    public let stateDirectory: String
+    /// The database file.
+    public let databasePath: String
+    /// The region reported as ``CurrentState/location``.
+    public let location: String
+
+    let database: DatabasePool
+    private let builder: any EnvironmentBuilder
+    private let failure: StorageFailure
+
+    /// The file name inside the state directory.
+    public static let databaseFileName = "workspace.sqlite"
+    /// How long a writer waits for another process's transaction before giving up.
+    static let busyTimeout: TimeInterval = 10
+
+    /// Opens (or creates) the workspace in `stateDirectory`, creating the directory and
+    /// bringing the schema up to date.
+    public init(
+        stateDirectory: String, location: String = "local",
+        builder: any EnvironmentBuilder = RecordingEnvironmentBuilder()
+    ) throws(WorkspaceError) {
+        self.stateDirectory = stateDirectory
+        self.location = location
+        self.builder = builder
+        let path = URL(fileURLWithPath: stateDirectory).appendingPathComponent(Self.databaseFileName).path
+        databasePath = path
+        failure = StorageFailure(path: path)
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .storage(
+                detail:
+                    "cannot create the state directory \(stateDirectory): \(error.localizedDescription); check the path and its permissions"
+            )
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "mlgitops.workspace"
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try WorkspaceSchema.migrator.migrate(database)
+        } catch {
+            throw StorageFailure(path: path).workspaceError(from: error)
+        }
     }
-    public func observe() async throws(WorkspaceError) -> CurrentState { CurrentState() }
+
+    /// `local workspace at <dir>`.
+    public var displayName: String { "local workspace at \(stateDirectory)" }
+
+    /// Everything in the workspace, each kind by name, read in one snapshot.
+    public func observe() async throws(WorkspaceError) -> CurrentState {
+        let location = location
+        return try await reading { db in
+            let jobs = try JobTable.all(db)
+            return CurrentState(
+                location: location, clusters: try ClusterTable.all(jobs: jobs, db),
+                environments: try EnvironmentTables.allVersions(db), jobs: jobs,
+                schedules: try ScheduleTable.all(db), locks: try LockTable.all(db),
+                quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
+        }
+    }
+
+    /// Performs `operation` once: a key found in the journal returns `.alreadyDone` with the
+    /// earlier message; otherwise locks are checked, then the effect and the key are written
+    /// in one transaction. An environment build runs between two transactions (see
+    /// ``EnvironmentBuilder``), so no write lock is held while it runs.
     public func perform(_ operation: WorkspaceOperation) async throws(WorkspaceError) -> OperationOutcome {
-        throw .storage(detail: "stub")
+        switch try await transaction(operation, freshBuild: nil) {
+        case .finished(let outcome):
+            return outcome
+        case .needsBuild(let buildID):
+            guard case .buildEnvironment(let environment, let version) = operation else {
+                throw .storage(detail: "\(databasePath): only an environment build can need a build")
+            }
+            let result = await builder.build(environment, buildID: buildID)
+            guard result.succeeded else {
+                try await recordFailedBuild(environment, buildID: buildID, log: result.log)
+                throw .invalid(
+                    detail:
+                        "environment/\(environment.name):\(version): build \(buildID) failed, no version was registered: \(result.log.split(separator: "\n").last ?? "")"
+                )
+            }
+            switch try await transaction(operation, freshBuild: result) {
+            case .finished(let outcome): return outcome
+            case .needsBuild:
+                throw .storage(detail: "\(databasePath): the build \(buildID) succeeded but could not be recorded")
+            }
+        }
+    }
+
+    /// One attempt at `operation` in one write transaction.
+    private func transaction(
+        _ operation: WorkspaceOperation, freshBuild: EnvironmentBuildResult?
+    ) async throws(WorkspaceError) -> OperationStep {
+        let key = operation.idempotencyKey
+        let target = OperationTarget(operation)
+        let effects = OperationEffects(date: Date(), freshBuild: freshBuild)
+        return try await writing { db in
+            let fingerprint = try OperationFingerprint.of(operation)
+            if let earlier = try OperationJournal.earlierMessage(for: key, fingerprint: fingerprint, db) {
+                return .finished(OperationOutcome(.alreadyDone, earlier))
+            }
+            try LockTable.enforce(target, db)
+            let step = try effects.apply(operation, db)
+            if case .finished(let outcome) = step {
+                try OperationJournal.record(
+                    key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message,
+                    at: effects.date, db)
+            }
+            return step
+        }
+    }
+
+    /// Keeps a failed build's log for people to read; the next attempt builds again.
+    private func recordFailedBuild(
+        _ environment: Environment, buildID: String, log: String
+    ) async throws(WorkspaceError) {
+        let row = EnvironmentBuildRow(buildID: buildID, hash: environment.hash, state: "Failed", log: log)
+        try await writing { db in try EnvironmentTables.putBuild(row, at: Date(), db) }
+    }
+
+    // MARK: Storage access
+
+    /// Runs `updates` in one immediate write transaction; any error rolls it back.
+    func writing<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws(WorkspaceError) -> T {
+        do {
+            return try await database.write(updates)
+        } catch {
+            throw failure.workspaceError(from: error)
+        }
+    }
+
+    /// Runs `value` on one consistent snapshot.
+    func reading<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws(WorkspaceError) -> T {
+        do {
+            return try await database.read(value)
+        } catch {
+            throw failure.workspaceError(from: error)
+        }
     }
 }
