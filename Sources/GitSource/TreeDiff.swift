@@ -14,6 +14,8 @@ extension RepositoryHandle {
     private func changes(between oldTree: OpaquePointer, and newTree: OpaquePointer) throws(GitError) -> [PathChange] {
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")
+        // Otherwise a file turned symlink is reported as a deletion plus an addition.
+        options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
         var diff: OpaquePointer?
         try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options), "git_diff_tree_to_tree")
         defer { git_diff_free(diff) }
