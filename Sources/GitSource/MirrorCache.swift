@@ -20,6 +20,7 @@ enum MirrorCache {
     /// Clones `url` bare into a temporary sibling of `path`, sets it up as a mirror and renames it
     /// into place, so an interrupted clone never leaves a half-made cache behind.
     static func clone(url: String, into path: String, credentials: GitCredentials, deadline: Deadline) -> Result<Void, GitError> {
+        Libgit2.ensureInitialized()
         let destination = URL(fileURLWithPath: path)
         let partial = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString.prefix(8))").path
@@ -37,6 +38,7 @@ enum MirrorCache {
     /// Fetches `origin` into the repository at `path` with the remote's configured refspecs,
     /// pruning refs the remote deleted.
     static func fetch(repositoryAt path: String, credentials: GitCredentials, deadline: Deadline) -> Result<FetchSummary, GitError> {
+        Libgit2.ensureInitialized()
         do throws(GitError) {
             let handle = try RepositoryHandle.open(at: path, searchingUpward: false)
             var remote: OpaquePointer?
