@@ -69,7 +69,9 @@ enum MirrorCache {
 
     /// The error for a repository without a remote to fetch from.
     static func noOrigin(_ path: String) -> GitError {
-        .network(url: path, detail: "the repository has no remote 'origin' to fetch from")
+        .libgit2(
+            function: "git_remote_lookup", code: GIT_ENOTFOUND.rawValue,
+            detail: "the repository at \(path) has no remote 'origin' to fetch from; add one with `git remote add origin <url>`")
     }
 
     // MARK: Steps
