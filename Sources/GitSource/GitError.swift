@@ -31,9 +31,10 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
         case .pathNotFound(let path, let revision):
             return "'\(path)' does not exist at \(revision): check --path against the repository's tree"
         case .authenticationFailed(let url, let detail):
-            return "authentication to \(url) failed (\(detail)): check the credentials for this remote"
+            return "authentication to \(url) failed (\(detail)): check the credentials for this remote "
+                + "(MLGITOPS_GIT_TOKEN for https, a key in ssh-agent for ssh)"
         case .network(let url, let detail):
-            return "could not reach \(url): \(detail)"
+            return "could not reach \(url): \(detail); check the URL, the network and any proxy"
         case .timedOut(let operation, let seconds):
             return "\(operation) did not finish within \(seconds) s and was abandoned; it is retried on the next run"
         case .corruptObject(let id, let detail):

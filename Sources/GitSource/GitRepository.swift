@@ -1,61 +1,72 @@
-/// A change to one path between two commits.
-public struct PathChange: Sendable, Hashable {
-    /// What happened to the path.
-    public enum Status: String, Sendable, Hashable, Codable { case added, modified, deleted, renamed, typeChanged }
-    public var status: Status
-    /// The path before (nil when added).
-    public var oldPath: String?
-    /// The path after (nil when deleted).
-    public var newPath: String?
-    public init(status: Status, oldPath: String?, newPath: String?) {
-        self.status = status
-        self.oldPath = oldPath
-        self.newPath = newPath
-    }
-}
-
-/// A git repository opened through libgit2. The handle never leaves this actor.
+/// A git repository opened through libgit2.
 ///
-/// INTERFACE STUB: the git-layer work replaces this file with the real implementation,
-/// keeping these signatures.
+/// The libgit2 handle never leaves this actor, and the actor runs on its own serial dispatch
+/// queue: blocking reads (tree walks, blob reads, diffs) never occupy the Swift cooperative pool.
+/// Everything it returns is a value type copied out of libgit2.
 public actor GitRepository {
-    /// The path of the repository (its work tree, or the bare repository itself).
+    /// The path of the repository: its work tree's root, or the bare repository itself.
     public nonisolated let path: String
 
-    private init(path: String) { self.path = path }
+    /// Used only on this actor's executor.
+    let handle: RepositoryHandle
+    private let executor: DispatchQueueExecutor
 
-    /// Opens the repository at `path` (a work tree, its `.git`, or a bare repository).
+    /// The actor's jobs run on its private dispatch queue.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private init(handle: sending RepositoryHandle) {
+        self.path = handle.rootPath
+        self.handle = handle
+        self.executor = DispatchQueueExecutor(label: "mlgitops.git \(handle.rootPath)")
+    }
+
+    /// Opens the repository at `path`: a work tree, its `.git` folder, a bare repository, or any
+    /// folder inside a work tree (the repository is discovered upward).
     public static func open(at path: String) throws(GitError) -> GitRepository {
-        throw .repositoryNotFound(path: path)
+        GitRepository(handle: try RepositoryHandle.open(at: path))
     }
 
-    /// Mirrors a remote into a bare cache (clone when absent, else fetch).
-    public static func mirror(url: String, into cacheDirectory: String, timeout: Duration) async throws(GitError) -> GitRepository {
-        throw .network(url: url, detail: "stub")
+    /// Opens exactly `path` without searching upward (for mirror caches, which must never be
+    /// mistaken for a work tree that happens to contain them).
+    static func openExactly(at path: String) throws(GitError) -> GitRepository {
+        GitRepository(handle: try RepositoryHandle.open(at: path, searchingUpward: false))
     }
 
-    /// Resolves a revision (branch, tag, sha, `HEAD`, `HEAD~1`, ...) to its commit.
+    /// Resolves a revision (branch, tag, full or short sha, `HEAD`, `HEAD~1`, `origin/main`, ...)
+    /// to its commit; annotated tags are peeled.
     public func resolve(_ revision: String) throws(GitError) -> CommitInfo {
-        throw .revisionNotFound(revision: revision)
+        try handle.withCommit(revision) { commit in RepositoryHandle.info(of: commit) }
     }
 
-    /// Reads the tree of `revision` into a snapshot; blob contents are read for the paths
-    /// `readsContent` accepts (by default YAML files).
+    /// Reads the tree of `revision` into a snapshot: every file of the tree (recursively) with its
+    /// blob id and mode, and blob contents for the regular files `readsContent` accepts (by
+    /// default YAML files). Submodules and symlinks are listed without content.
     public func snapshot(
         of revision: String, readsContent: @Sendable (String) -> Bool = Snapshot.isYAMLPath
     ) throws(GitError) -> Snapshot {
-        throw .revisionNotFound(revision: revision)
+        try handle.snapshot(of: revision, readsContent: readsContent)
     }
 
-    /// The paths that differ between two revisions, renames detected.
+    /// The paths that differ between two revisions, renames detected (as `git diff -M`).
     public func changedPaths(from old: String, to new: String) throws(GitError) -> [PathChange] {
-        throw .revisionNotFound(revision: old)
+        try handle.changedPaths(from: old, to: new)
     }
-}
 
-extension Snapshot {
-    /// Whether a path names a YAML file by its extension.
-    public static func isYAMLPath(_ path: String) -> Bool {
-        path.hasSuffix(".yml") || path.hasSuffix(".yaml")
+    /// The bytes of the file at `path` (from the repository root, `/`-separated) in the tree of
+    /// `revision`; throws ``GitError/pathNotFound(path:revision:)`` when it is missing or is a folder.
+    public func readFile(_ path: String, at revision: String) throws(GitError) -> [UInt8] {
+        try handle.fileBytes(path, at: revision)
     }
+
+    /// Whether `ancestor` is `descendant` itself or one of its ancestors (as
+    /// `git merge-base --is-ancestor`): a new revision is a fast-forward when this holds.
+    public func isAncestor(_ ancestor: String, of descendant: String) throws(GitError) -> Bool {
+        try handle.isAncestor(ancestor, of: descendant)
+    }
+
+    /// The URL of the `origin` remote.
+    func originURL() throws(GitError) -> String { try handle.originURL() }
+
+    /// Makes `origin` fetch from `url` (a mirror follows a changed URL).
+    func pointOrigin(at url: String) throws(GitError) { try handle.pointOrigin(at: url) }
 }

@@ -75,3 +75,10 @@ public struct Snapshot: Sendable {
     /// The content of the file at `path`, when the snapshot read it.
     public func content(of path: String) -> [UInt8]? { files[path]?.content }
 }
+
+extension Snapshot {
+    /// Whether a path names a YAML file by its extension.
+    public static func isYAMLPath(_ path: String) -> Bool {
+        path.hasSuffix(".yml") || path.hasSuffix(".yaml")
+    }
+}
