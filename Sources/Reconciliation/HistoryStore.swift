@@ -6,7 +6,7 @@ public import Planning
 /// kept in `<state>/history.sqlite`. Each action is journalled as `started` before the
 /// workspace is asked and updated after, so a crash leaves a trace the next run closes.
 public final class HistoryStore: Sendable {
-    private let database: DatabaseQueue
+    private let database: DatabasePool
     /// The SQLite file.
     public let file: String
 
@@ -17,7 +17,8 @@ public final class HistoryStore: Sendable {
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            database = try DatabaseQueue(path: file, configuration: configuration)
+            // A pool is always in WAL mode: readers (status, history) never wait for a writer.
+            database = try DatabasePool(path: file, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
             throw .history(file: file, detail: "\(error)")
@@ -27,7 +28,6 @@ public final class HistoryStore: Sendable {
     private static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.create(table: "reconciles") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("revision", .text).notNull()

@@ -53,7 +53,7 @@ struct ReconcileEndToEndTests {
 
     @Test func condaChangeBuildsOneEnvironmentAndResubmitsItsPipelineOnly() throws {
         #expect(try apply().status == 0)
-        try repo.write("ml/environments/conda/train.yml", MLRepositoryFixture.trainConda + "\n          - scipy==1.13.0\n")
+        try repo.write("ml/environments/conda/train.yml", MLRepositoryFixture.trainConda + "\n      - scipy==1.13.0\n")
         try repo.commitAll("add scipy to the training environment")
         let (_, document) = try plan()
         #expect(verbs(document, "build") == ["environment/train-env"])
@@ -65,8 +65,10 @@ struct ReconcileEndToEndTests {
 
     @Test func reorderingPipPackagesIsANewHash() throws {
         #expect(try apply().status == 0)
-        let reordered = MLRepositoryFixture.trainConda.replacingOccurrences(
-            of: "- numpy==1.26.4\n              - pandas==2.2.2", with: "- pandas==2.2.2\n              - numpy==1.26.4")
+        var lines = MLRepositoryFixture.trainConda.components(separatedBy: "\n")
+        let numpy = lines.firstIndex { $0.contains("numpy") }!, pandas = lines.firstIndex { $0.contains("pandas") }!
+        lines.swapAt(numpy, pandas)
+        let reordered = lines.joined(separator: "\n")
         #expect(reordered != MLRepositoryFixture.trainConda)
         try repo.write("ml/environments/conda/train.yml", reordered)
         try repo.commitAll("reorder pip packages")
