@@ -22,6 +22,10 @@ extension MLGitOps {
         }
 
         func run() async throws {
+            guard FileManager.default.fileExists(atPath: state.state) else {
+                // Opening the workspace would create it: a status must change nothing.
+                throw ValidationError("no state at \(state.state): run `mlgitops reconcile` first, or pass --state")
+            }
             let workspace = try LocalWorkspace(stateDirectory: state.state)
             let current = try await workspace.observe()
             let last = try HistoryStore(stateDirectory: state.state).records(limit: 1).first
@@ -50,6 +54,9 @@ extension MLGitOps {
         var verbose = false
 
         func run() async throws {
+            guard FileManager.default.fileExists(atPath: state.state) else {
+                throw ValidationError("no state at \(state.state): run `mlgitops reconcile` first, or pass --state")
+            }
             let records = try HistoryStore(stateDirectory: state.state).records(limit: limit, resource: resource)
             if output.output == .json {
                 print(MachineOutput.history(records))
