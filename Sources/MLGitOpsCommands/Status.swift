@@ -24,7 +24,7 @@ extension MLGitOps {
         func run() async throws {
             guard FileManager.default.fileExists(atPath: state.state) else {
                 // Opening the workspace would create it: a status must change nothing.
-                throw ValidationError("no state at \(state.state): run `mlgitops reconcile` first, or pass --state")
+                throw CommandError.noState(path: state.state)
             }
             let workspace = try LocalWorkspace(stateDirectory: state.state)
             let current = try await workspace.observe()
@@ -55,7 +55,7 @@ extension MLGitOps {
 
         func run() async throws {
             guard FileManager.default.fileExists(atPath: state.state) else {
-                throw ValidationError("no state at \(state.state): run `mlgitops reconcile` first, or pass --state")
+                throw CommandError.noState(path: state.state)
             }
             let records = try HistoryStore(stateDirectory: state.state).records(limit: limit, resource: resource)
             if output.output == .json {
