@@ -220,10 +220,13 @@ def environment_properties(named):
     return props
 
 
+NOT_CONDA = {"description": "channels and dependencies belong in the conda file (conda_file), not in the "
+                             "environment.",
+             "anyOf": [{"required": ["channels"]}, {"required": ["dependencies"]}]}
 DEFS["inline-environment"] = obj(
     "An environment written inside the job: anonymous, registered under a hash of its content.",
     environment_properties(named=False),
-    **{"not": {"anyOf": [{"required": ["channels"]}, {"required": ["dependencies"]}]}})
+    **{"not": NOT_CONDA})
 DEFS["environment-ref"] = {
     "description": "The environment: azureml:<name>:<version>, azureml:<name>@latest, a registry path "
                    "(azureml://registries/...), or an environment written inline.",
@@ -571,7 +574,7 @@ def environment():
         "specification. Its identity is a hash of that content, not its name or version.",
         {"type": "object", "properties": environment_properties(named=True), "required": ["name"],
          "additionalProperties": False,
-         "not": {"anyOf": [{"required": ["channels"]}, {"required": ["dependencies"]}]}})
+         "not": NOT_CONDA})
 
 
 def command_job():
@@ -610,7 +613,7 @@ def pipeline_job():
         "pipeline-job.schema.json", "Azure ML pipeline job (type: pipeline)",
         "A pipeline job: named steps (command, parallel, ...) connected by data bindings.",
         {"type": "object", "properties": props, "required": ["type"], "additionalProperties": False,
-         "not": {"required": ["jobs", "component"]}})
+         "not": {"description": "jobs and component are mutually exclusive.", "required": ["jobs", "component"]}})
 
 
 def schedule():

@@ -158,6 +158,24 @@ def best_errors(validator, doc):
     return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
 
 
+def describe(error):
+    """The path and a readable message: an unknown key points at itself, an enum pattern lists
+    its values instead of the regular expression."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in known]
+        if unknown:
+            return path + [unknown[0]], "unknown key" + ("s " if len(unknown) > 1 else " ") + ", ".join(
+                repr(key) for key in unknown)
+    if error.validator == "not" and isinstance(error.validator_value, dict) and "description" in error.validator_value:
+        return path, error.validator_value["description"]
+    if error.validator == "pattern" and error.schema.get("examples"):
+        values = ", ".join(error.schema["examples"])
+        return path, f"{error.instance!r} is not one of {values} (any letter case)"
+    return path, error.message
+
+
 def yaml_files(paths):
     for raw in paths:
         path = Path(raw)
@@ -212,9 +230,12 @@ def main(argv=None):
             continue
         counts["FAIL"] += 1
         print(f"FAIL  {name:<14} {path}")
+        lines = []
         for error in errors:
-            where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-            print(f"      line {line_of(node, list(error.absolute_path))}: {where}: {error.message}")
+            path, message = describe(error)
+            lines.append((line_of(node, path), ".".join(str(p) for p in path) or "(top level)", message))
+        for line, where, message in sorted(lines):
+            print(f"      line {line}: {where}: {message}")
     print(f"== {counts['OK']} ok, {counts['FAIL']} failed, {counts['SKIP']} skipped")
     return 1 if counts["FAIL"] else 0
 
