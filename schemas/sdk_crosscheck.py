@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+sys.dont_write_bytecode = True  # keep schemas/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import validate  # noqa: E402  (this folder's validator)
 

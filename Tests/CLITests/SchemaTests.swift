@@ -173,53 +173,55 @@ struct SchemaTests {
     }
 }
 
-/// Runs `schemas/validate.py` (or another script of the package) with python3.
-enum Validator {
-    struct Run {
-        let status: Int32
-        let output: String
-        var lines: [String] { output.split(separator: "\n").map(String.init) }
-    }
-
-    static func run(_ arguments: [String]) throws -> Run {
-        try python(["schemas/validate.py"] + arguments)
-    }
-
-    static func python(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.currentDirectoryURL = SchemaTests.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        if output.contains("ModuleNotFoundError") {
-            Issue.record(
-                "python3 lacks jsonschema or PyYAML: apt-get install -y python3-jsonschema python3-yaml\n\(output)")
+extension SchemaTests {
+    /// Runs `schemas/validate.py` (or another script of the package) with python3.
+    enum Validator {
+        struct Run {
+            let status: Int32
+            let output: String
+            var lines: [String] { output.split(separator: "\n").map(String.init) }
         }
-        return Run(status: process.terminationStatus, output: output)
+
+        static func run(_ arguments: [String]) throws -> Run {
+            try python(["schemas/validate.py"] + arguments)
+        }
+
+        static func python(_ arguments: [String]) throws -> Run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3"] + arguments
+            process.currentDirectoryURL = SchemaTests.root
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            // Read before waiting: a full pipe would block the child.
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let output = String(decoding: data, as: UTF8.self)
+            if output.contains("ModuleNotFoundError") {
+                Issue.record(
+                    "python3 lacks jsonschema or PyYAML: apt-get install -y python3-jsonschema python3-yaml\n\(output)")
+            }
+            return Run(status: process.terminationStatus, output: output)
+        }
     }
-}
 
-/// A folder in the temporary directory, removed when the value goes away.
-final class TemporaryFolder {
-    let url: URL
+    /// A folder in the temporary directory, removed when the value goes away.
+    final class TemporaryFolder {
+        let url: URL
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mlgitops-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
+        init() throws {
+            url = FileManager.default.temporaryDirectory.appendingPathComponent("mlgitops-schema-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+        deinit { try? FileManager.default.removeItem(at: url) }
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
-    func write(_ name: String, _ text: String) throws {
-        try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        func write(_ name: String, _ text: String) throws {
+            try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
     }
 }
