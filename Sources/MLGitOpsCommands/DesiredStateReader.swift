@@ -31,15 +31,28 @@ struct DesiredStateReader {
         return path == "." ? "" : path
     }
 
+    /// What was read: the state, its commit, and the repository for reading more of it.
+    struct Reading {
+        var desired: DesiredState
+        var commit: CommitInfo
+        var repository: GitRepository
+    }
+
     /// Loads the desired state at `--ref`.
     func read() async throws -> (DesiredState, CommitInfo) {
+        let reading = try await readWithRepository()
+        return (reading.desired, reading.commit)
+    }
+
+    /// Loads the desired state at `--ref`, keeping the repository handle.
+    func readWithRepository() async throws -> Reading {
         let repo = try await open()
         let snapshot = try await repo.snapshot(of: repository.ref)
         let path = manifestsPath
         if !path.isEmpty, !snapshot.isDirectory(path) {
             throw GitError.pathNotFound(path: path, revision: repository.ref)
         }
-        return (ManifestLoader.load(snapshot, path: path), snapshot.commit)
+        return Reading(desired: ManifestLoader.load(snapshot, path: path), commit: snapshot.commit, repository: repo)
     }
 }
 

@@ -50,7 +50,8 @@ struct ReconcileRun {
     var dryRun: Bool
 
     func run() async throws {
-        let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+        let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
+        let (desired, commit) = (reading.desired, reading.commit)
         let workspace = try LocalWorkspace(stateDirectory: state.state)
         let current = try await workspace.observe()
         let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
@@ -74,7 +75,8 @@ struct ReconcileRun {
             return
         }
         let history = try HistoryStore(stateDirectory: state.state)
-        let report = try await Applier(workspace: workspace, history: history)
+        let reader = GitCommitReader(repository: reading.repository, revision: commit.sha)
+        let report = try await Applier(workspace: workspace, history: history, commitReader: reader)
             .apply(plan, commit: commit, path: pathLabel, trigger: "cli")
         switch output.output {
         case .json:

@@ -20,10 +20,13 @@ public struct ApplyReport: Sendable, Codable {
 public struct Applier: Sendable {
     public let workspace: any Workspace
     public let history: HistoryStore
+    /// The commit's files, for operations that carry code or data.
+    public let commitReader: (any CommitReader)?
 
-    public init(workspace: any Workspace, history: HistoryStore) {
+    public init(workspace: any Workspace, history: HistoryStore, commitReader: (any CommitReader)? = nil) {
         self.workspace = workspace
         self.history = history
+        self.commitReader = commitReader
     }
 
     /// Applies `plan`, read from `commit` of the repository folder `path`.
@@ -60,7 +63,12 @@ public struct Applier: Sendable {
             try history.started(id, seq: seq, action: action, key: operation.idempotencyKey)
             let result: ActionResult
             do {
-                let outcome = try await workspace.perform(operation)
+                let outcome: OperationOutcome
+                if let commitReader {
+                    outcome = try await workspace.perform(operation, reading: commitReader)
+                } else {
+                    outcome = try await workspace.perform(operation)
+                }
                 result = ActionResult(
                     resource: resource, verb: action.verb, status: outcome.status == .done ? .done : .alreadyDone,
                     message: outcome.message)

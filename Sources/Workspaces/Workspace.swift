@@ -10,6 +10,16 @@ public protocol Workspace: Sendable {
     /// Performs one operation. Must be idempotent by ``WorkspaceOperation/idempotencyKey``:
     /// an operation whose effect already exists returns `.alreadyDone` and changes nothing.
     func perform(_ operation: WorkspaceOperation) async throws(WorkspaceError) -> OperationOutcome
+
+    /// Performs one operation with read access to the commit it comes from, for operations
+    /// that carry committed code or data (a job submission). The default ignores the commit.
+    func perform(_ operation: WorkspaceOperation, reading commit: any CommitReader) async throws(WorkspaceError) -> OperationOutcome
+}
+
+extension Workspace {
+    public func perform(_ operation: WorkspaceOperation, reading commit: any CommitReader) async throws(WorkspaceError) -> OperationOutcome {
+        try await perform(operation)
+    }
 }
 
 /// Why a workspace refused or failed an operation.
