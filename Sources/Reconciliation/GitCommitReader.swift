@@ -1,4 +1,4 @@
-import GitSource
+public import GitSource
 public import Workspaces
 
 /// A ``CommitReader`` over one commit of a git repository (through libgit2).
