@@ -216,3 +216,40 @@ struct DuplicateNames {
         return true
     }
 }
+
+extension ManifestLoader {
+    /// The files a manifest reads besides itself, recursively: component files (`component:`,
+    /// `trial:`), conda files, a schedule's job file (`create_job:`, `job:`) and environment files
+    /// (`environment: file:...`). A change to any of them changes what the manifest means.
+    public static func referencedFiles(_ snapshot: Snapshot, of file: String) -> [String] {
+        var session = LoadSession(snapshot: snapshot, base: "")
+        var found: Set<String> = []
+        var queue = [file]
+        let keys: Set<String> = ["component", "trial", "conda_file", "create_job", "job", "environment"]
+        while let current = queue.popLast() {
+            guard case .parsed(let root?)? = session.document(current) else { continue }
+            var references: [String] = []
+            collect(root, keys: keys, into: &references)
+            for reference in references {
+                let local = reference.hasPrefix("file:") ? String(reference.dropFirst(5)) : reference
+                guard !RepositoryPath.isRemote(local), isYAML(local),
+                      case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: current)),
+                      path != file, snapshot.isFile(path), found.insert(path).inserted else { continue }
+                queue.append(path)
+            }
+        }
+        return found.sorted()
+    }
+
+    private static func collect(_ node: YAMLNode, keys: Set<String>, into references: inout [String]) {
+        switch node.value {
+        case .scalar: return
+        case .sequence(let items): for item in items { collect(item, keys: keys, into: &references) }
+        case .mapping(let entries):
+            for entry in entries {
+                if keys.contains(entry.key), let text = entry.value.string { references.append(text) }
+                collect(entry.value, keys: keys, into: &references)
+            }
+        }
+    }
+}

@@ -69,8 +69,9 @@ enum YAMLDocument {
     private static func resolve(_ scalar: Node.Scalar) -> YAMLScalar {
         let text = scalar.string
         switch scalar.tag.description {
-        case Tag.Name.str.rawValue where scalar.style == .plain:
-            return YAMLScalar(text: text, kind: YAMLScalarResolver.kind(ofPlain: text))
+        case Tag.Name.implicit.rawValue:
+            // Untagged: plain scalars get their YAML 1.1 type, quoted ones are strings.
+            return YAMLScalar(text: text, kind: scalar.style == .plain ? YAMLScalarResolver.kind(ofPlain: text) : .string)
         case Tag.Name.int.rawValue: return YAMLScalar(text: text, kind: .int)
         case Tag.Name.float.rawValue: return YAMLScalar(text: text, kind: .float)
         case Tag.Name.bool.rawValue: return YAMLScalar(text: text, kind: .bool)
