@@ -168,7 +168,9 @@ enum FieldPath {
         var best: (String, Int)?
         for candidate in allowed {
             let distance = editDistance(key.lowercased(), candidate.lowercased())
-            if distance <= max(2, candidate.count / 4), best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
+            // Close spellings, or the same first word with a different rest (`max_nodes`).
+            let sameLead = key.split(separator: "_").first == candidate.split(separator: "_").first && key.contains("_")
+            if distance <= max(2, candidate.count / 4) || (sameLead && distance <= candidate.count / 2), best == nil || distance < best!.1 || (distance == best!.1 && candidate < best!.0) {
                 best = (candidate, distance)
             }
         }
