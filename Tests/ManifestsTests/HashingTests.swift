@@ -11,7 +11,7 @@ import TestSupport
         "envs/train.yml": environment,
         "envs/conda.yml": conda,
         "jobs/a.yml": "command: python a.py\ncode: ../src\nenvironment: azureml:train-env@latest\n",
-        "jobs/b.yml": "type: pipeline\njobs:\n  step:\n    command: python b.py\n    environment: azureml:train-env:1\n",
+        "jobs/b.yml": "type: pipeline\nsettings: {default_compute: serverless}\njobs:\n  step:\n    command: python b.py\n    environment: azureml:train-env:1\n",
         "jobs/other.yml": "command: python c.py\nenvironment: azureml:curated-env:3\n",
         "src/a.py": "print('a')\n",
     ]

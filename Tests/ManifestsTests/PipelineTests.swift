@@ -126,6 +126,7 @@ import Testing
             """
         let pipeline = """
             type: pipeline
+            compute: azureml:cpu
             jobs:
               train:
                 component: ./train.yml
@@ -152,6 +153,19 @@ import Testing
         #expect(missingFile.diagnostic("can't find `./train.yml`")?.field == "jobs.train.component")
     }
 
+    @Test func everyStepNeedsAComputeWithoutAPipelineDefault() throws {
+        let state = try load(["p.yml": "type: pipeline\njobs:\n  a:\n    command: echo\n    environment: azureml:e:1\n  b:\n    command: echo\n    environment: azureml:e:1\n    compute: azureml:cpu\n"])
+        let diagnostic = try #require(state.diagnostic("Compute not set"))
+        #expect(diagnostic.field == "jobs.a.compute")
+        #expect(diagnostic.location.line == 3)
+        #expect(state.errors.count == 1)
+    }
+
+    @Test func jobTypeIsCaseSensitive() throws {
+        let state = try load(["p.yml": "type: Pipeline\nsettings: {default_compute: serverless}\njobs: {}\n"])
+        #expect(state.diagnostic("Unsupported job type: Pipeline.")?.field == "type")
+    }
+
     @Test func jobsAndComponentAreExclusive() throws {
         let state = try load(["p.yml": "type: pipeline\ncomponent: azureml:pipe:1\njobs:\n  a:\n    component: azureml:x:1\n"])
         #expect(state.diagnostic("mutually exclusive")?.severity == .error)
@@ -161,7 +175,7 @@ import Testing
         let component = "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\nname: my-component\ncommand: echo\nenvironment: azureml:e:1\n"
         let standalone = try load(["c.yml": component])
         #expect(standalone.diagnostic("Component name should only contain lower letter")?.location.line == 2)
-        let used = try load(["c.yml": component, "p.yml": "type: pipeline\njobs:\n  a:\n    component: ./c.yml\n"])
+        let used = try load(["c.yml": component, "p.yml": "type: pipeline\ncompute: cpu\njobs:\n  a:\n    component: ./c.yml\n"])
         #expect(used.errors.isEmpty, "a pipeline may use it: the SDK makes it anonymous")
     }
 }

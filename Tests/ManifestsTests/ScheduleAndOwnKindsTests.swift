@@ -2,7 +2,7 @@ import Manifests
 import Testing
 
 @Suite struct ScheduleTests {
-    static let job = "type: pipeline\njobs:\n  a:\n    command: echo hi\n    environment: azureml:e:1\n"
+    static let job = "type: pipeline\nsettings:\n  default_compute: serverless\njobs:\n  a:\n    command: echo hi\n    environment: azureml:e:1\n"
 
     @Test func theCreatedJobIsATemplateNotAJob() throws {
         let state = try load([

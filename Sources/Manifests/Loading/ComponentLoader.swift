@@ -14,6 +14,9 @@ struct ComponentDefinition {
     var outputs: Set<String>
     /// The body as a step runs it (command and parallel components).
     var body: PipelineStep.Body?
+    /// Steps (as `jobs.a.jobs.b` paths) of a pipeline component that name no compute: the
+    /// pipeline that uses it must give a default compute.
+    var stepsWithoutCompute: [String] = []
     /// The component's content for job hashing: its canonical JSON with code, environments and
     /// nested components resolved to their digests and hashes.
     var canonical: CanonicalJSON
@@ -111,6 +114,7 @@ enum ComponentLoader {
             outputs = Set((map.entries ?? []).map(\.key))
         }
         var body: PipelineStep.Body?
+        var stepsWithoutCompute: [String] = []
         switch type {
         case "command":
             let task = CommandLoader.read(root, field: field, owner: .step, reader: &reader, session: &session,
@@ -129,6 +133,7 @@ enum ComponentLoader {
             _ = PipelineLoader.readSteps(
                 root["jobs"], field: f("jobs"), parentInputs: Set(inputs.keys), parentOutputs: outputs,
                 reader: &reader, session: &session, dependencies: &dependencies, index: index, depth: depth)
+            stepsWithoutCompute = PipelineLoader.stepsWithoutCompute(root["jobs"], session: &session, file: reader.file)
         default:
             _ = ReferenceReader.code(root["code"], field: f("code"), reader: &reader, session: &session)
             if let envNode = root["environment"] {
@@ -138,7 +143,7 @@ enum ComponentLoader {
         }
         return ComponentDefinition(
             file: reader.file, type: type, inputs: inputs, outputs: outputs, body: body,
-            canonical: reader.canonical(root, at: field))
+            stepsWithoutCompute: stepsWithoutCompute, canonical: reader.canonical(root, at: field))
     }
 
     /// `${{inputs.x}}` in a component's command must name a declared input; standalone, the SDK

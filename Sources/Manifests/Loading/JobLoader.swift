@@ -19,6 +19,11 @@ enum JobLoader {
         _ root: YAMLNode, kind: ManifestKind, reader: inout FieldReader, session: inout LoadSession, index: RepositoryIndex
     ) -> Job? {
         var dependencies = JobDependencies()
+        // The SDK picks the job class by the exact `type` text before any case folding.
+        if let typeNode = root["type"], let text = typeNode.text, text != "command", text != "pipeline" {
+            reader.error(typeNode, "type", "Unsupported job type: \(text).", fix: "write `type: \(text.lowercased())` in lowercase")
+            return nil
+        }
         let spec: JobSpec?
         switch kind {
         case .pipelineJob:

@@ -35,6 +35,7 @@ enum PipelineLoader {
         JobSettingsReader.identity(root["identity"], field: "identity", reader: &reader)
         JobSettingsReader.services(root["services"], field: "services", reader: &reader)
 
+        let hasDefaultCompute = !(root["compute"]?.isNull ?? true) || !(root["settings"]?["default_compute"]?.isNull ?? true)
         var steps: [PipelineStep] = []
         if root["jobs"] != nil, root["component"] != nil {
             reader.error(root["component"], "component", "'jobs' and 'component' are mutually exclusive fields in pipeline job.",
@@ -46,6 +47,11 @@ enum PipelineLoader {
                         reference, node: componentNode, field: "component", reader: &reader, session: &session,
                         dependencies: &dependencies, index: index, depth: 0) {
                         checkRequiredInputs(component, given: Set(inputs.keys), node: componentNode, stepName: nil, field: "inputs", reader: &reader)
+                        if !hasDefaultCompute {
+                            for step in component.stepsWithoutCompute {
+                                reportComputeNotSet(step, node: componentNode, reader: &reader)
+                            }
+                        }
                         steps = [PipelineStep(name: "component", body: .other(type: "pipeline", canonicalJSON: component.canonical.text),
                                               componentFile: component.file)]
                     }
@@ -56,12 +62,47 @@ enum PipelineLoader {
         } else if root["jobs"] != nil {
             steps = readSteps(root["jobs"], field: "jobs", parentInputs: Set(inputs.keys), parentOutputs: Set(outputs.keys),
                               reader: &reader, session: &session, dependencies: &dependencies, index: index, depth: 0)
+            if !hasDefaultCompute {
+                for step in stepsWithoutCompute(root["jobs"], session: &session, file: reader.file) {
+                    let name = step.split(separator: ".").first.map(String.init) ?? step
+                    reportComputeNotSet(step, node: root["jobs"]?.entry(name).map { .marker(line: $0.keyLine, column: $0.keyColumn) } ?? root,
+                                        reader: &reader)
+                }
+            }
         } else {
             reader.warning(root, nil, "the pipeline has no `jobs:` and no `component:`: it does nothing",
                            fix: "add steps under `jobs:`")
         }
         return Pipeline(defaultCompute: defaultCompute, continueOnStepFailure: continueOnFailure, forceRerun: forceRerun,
                         inputs: inputs, outputs: outputs, steps: steps)
+    }
+
+    private static func reportComputeNotSet(_ step: String, node: YAMLNode, reader: inout FieldReader) {
+        reader.error(node, "jobs.\(step).compute", "Compute not set",
+                     fix: "give the step a `compute:`, or the pipeline a `settings.default_compute` (e.g. `serverless` or `azureml:<cluster>`)")
+    }
+
+    /// The steps under `jobs` that name no compute (as the SDK counts them: pipeline steps are
+    /// looked into when their component is a file, spark steps with `resources` need none),
+    /// as dotted paths below `jobs`.
+    static func stepsWithoutCompute(_ jobs: YAMLNode?, session: inout LoadSession, file: String, depth: Int = 0) -> [String] {
+        var result: [String] = []
+        for entry in jobs?.entries ?? [] where entry.value.entries != nil {
+            let step = entry.value
+            let type = step["type"]?.text ?? "command"
+            if type == "pipeline" {
+                guard depth < 8, let reference = step["component"]?.string, isComponentFile(reference) else { continue }
+                let local = reference.hasPrefix("file:") ? String(reference.dropFirst(5)) : reference
+                guard case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: file)),
+                      case .parsed(let component?)? = session.document(path) else { continue }
+                result += stepsWithoutCompute(component["jobs"], session: &session, file: path, depth: depth + 1)
+                    .map { "\(entry.key).jobs.\($0)" }
+                continue
+            }
+            if type == "spark", step["resources"] != nil { continue }
+            if step["compute"]?.isNull ?? true { result.append(entry.key) }
+        }
+        return result
     }
 
     static func isComponentFile(_ reference: String) -> Bool {
@@ -164,7 +205,10 @@ enum PipelineLoader {
         let inputs = PortsReader.inputs(node["inputs"], field: f("inputs"), owner: .step, reader: &reader, session: &session)
         let outputs = PortsReader.outputs(node["outputs"], field: f("outputs"), owner: .step, reader: &reader)
         if let component {
-            checkRequiredInputs(component, given: Set(inputs.keys), node: node, stepName: name, field: f("inputs"), reader: &reader)
+            // A sweep's trial gets its searched inputs from `search_space`.
+            let searched = Set((node["search_space"]?.entries ?? []).map(\.key))
+            checkRequiredInputs(component, given: Set(inputs.keys).union(searched), node: node, stepName: name, field: f("inputs"),
+                                reader: &reader)
         }
         var outputNames: Set<String>? = named ? component.map(\.outputs) : Set(outputs.keys)
         if component != nil, let declared = outputNames { outputNames = declared.union(outputs.keys) }
