@@ -261,6 +261,7 @@ enum PipelineLoader {
             return (PipelineStep(name: name, body: .parallel(task), componentFile: component?.file), outputNames)
         default:
             // Other step types are recorded and submitted as written; their paths and bindings are still checked.
+            if type == "automl" { reader.checkKeys(node, field, allowed: ManifestVocabulary.automlStep, kind: "an AutoML step") }
             if let codeNode = node["code"] {
                 _ = ReferenceReader.code(codeNode, field: f("code"), reader: &reader, session: &session)
             }
@@ -269,9 +270,27 @@ enum PipelineLoader {
                                                 dependencies: &dependencies, index: index)
             }
             _ = ReferenceReader.compute(node["compute"], field: f("compute"), reader: &reader, dependencies: &dependencies, index: index)
+            if type == "spark" {
+                readSparkResources(node["resources"], field: f("resources"), reader: &reader)
+            } else if type == "sweep" || type == "automl" {
+                _ = JobSettingsReader.resources(node["resources"], field: f("resources"), reader: &reader, strictKeys: false)
+            }
             let canonical = reader.canonical(node, at: field)
             return (PipelineStep(name: name, body: .other(type: type, canonicalJSON: canonical.text), componentFile: component?.file),
                     type == "pipeline" || type == "sweep" || type == "spark" ? outputNames : nil)
+        }
+    }
+
+    /// A spark step's `resources`: the Spark pool's `instance_type` (required) and `runtime_version`.
+    private static func readSparkResources(_ node: YAMLNode?, field: String, reader: inout FieldReader) {
+        guard let node, !node.isNull, !JobSettingsReader.isBinding(node), let map = reader.mapping(node, field) else { return }
+        reader.checkKeys(map, field, allowed: ["instance_type", "runtime_version"], kind: "spark resources")
+        for key in ["instance_type", "runtime_version"] where map[key] == nil {
+            reader.error(map, field + "." + key, "missing required field `\(key)`",
+                         fix: "give the Spark pool's `instance_type` (e.g. standard_e4s_v3) and `runtime_version` (e.g. \"3.3\")")
+        }
+        _ = JobSettingsReader.bindingOr(map["instance_type"]) {
+            reader.enumeration($0, field + ".instance_type", ["standard_e4s_v3", "standard_e8s_v3", "standard_e16s_v3", "standard_e32s_v3", "standard_e64s_v3"])
         }
     }
 

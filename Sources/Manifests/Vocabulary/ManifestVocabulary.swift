@@ -66,6 +66,15 @@ public enum ManifestVocabulary {
         "retry_settings", "max_concurrency_per_instance", "error_threshold", "mini_batch_error_threshold",
         "logging_level", "environment_variables", "task", "environment",
     ]
+    /// An AutoML step: the union of every task's fields (the SDK fails on anything else).
+    static let automlStep: Set<String> = [
+        "$schema", "compute", "cv_split_column_names", "description", "display_name", "environment_id",
+        "environment_variables", "experiment_name", "featurization", "forecasting", "identity", "limits", "log_verbosity",
+        "n_cross_validations", "name", "outputs", "positive_label", "primary_metric", "properties", "queue_settings",
+        "resources", "search_space", "services", "sweep", "tags", "target_column_name", "task", "test_data",
+        "test_data_size", "training", "training_data", "training_parameters", "type", "validation_data",
+        "validation_data_size", "weight_column_name",
+    ]
     static let parallelTask: Set<String> = [
         "type", "code", "entry_script", "program_arguments", "model", "append_row_to", "environment",
     ]
