@@ -166,6 +166,13 @@ import Testing
         #expect(state.diagnostic("Unsupported job type: Pipeline.")?.field == "type")
     }
 
+    @Test func componentPortsAreValidatedCaseSensitively() throws {
+        let component = "$schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json\nname: c\ninputs:\n  data: {type: URI_folder}\n  n: {type: integer, default: 2, bogus: 1}\ncommand: echo ${{inputs.data}}\nenvironment: azureml:e:1\n"
+        let state = try load(["c.yml": component])
+        #expect(state.diagnostics.contains { $0.field == "inputs.data.type" && $0.message.contains("case-sensitive") })
+        #expect(state.diagnostic("unknown field `bogus`")?.field == "inputs.n.bogus")
+    }
+
     @Test func jobsAndComponentAreExclusive() throws {
         let state = try load(["p.yml": "type: pipeline\ncomponent: azureml:pipe:1\njobs:\n  a:\n    component: azureml:x:1\n"])
         #expect(state.diagnostic("mutually exclusive")?.severity == .error)

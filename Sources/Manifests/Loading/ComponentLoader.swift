@@ -104,14 +104,17 @@ enum ComponentLoader {
         var inputs: [String: ComponentDefinition.Port] = [:]
         if let inputsNode = root["inputs"], !inputsNode.isNull, let map = reader.mapping(inputsNode, f("inputs")) {
             for entry in map.entries ?? [] {
-                let port = entry.value
-                let optional = port["optional"]?.scalar?.boolValue ?? false
-                inputs[entry.key] = ComponentDefinition.Port(isOptional: optional, hasDefault: port["default"].map { !$0.isNull } ?? false)
+                if let port = readPort(entry.value, field: FieldPath.join(f("inputs"), entry.key), isOutput: false, reader: &reader) {
+                    inputs[entry.key] = port
+                }
             }
         }
         var outputs: Set<String> = []
         if let outputsNode = root["outputs"], !outputsNode.isNull, let map = reader.mapping(outputsNode, f("outputs")) {
             outputs = Set((map.entries ?? []).map(\.key))
+            for entry in map.entries ?? [] {
+                _ = readPort(entry.value, field: FieldPath.join(f("outputs"), entry.key), isOutput: true, reader: &reader)
+            }
         }
         var body: PipelineStep.Body?
         var stepsWithoutCompute: [String] = []
@@ -144,6 +147,34 @@ enum ComponentLoader {
         return ComponentDefinition(
             file: reader.file, type: type, inputs: inputs, outputs: outputs, body: body,
             stepsWithoutCompute: stepsWithoutCompute, canonical: reader.canonical(root, at: field))
+    }
+
+    /// A declared port: a parameter (`boolean`, `integer`, `number`, `string`) or a data port
+    /// (`uri_folder`, `mltable`, ...); types and modes are case-sensitive here.
+    private static func readPort(_ node: YAMLNode, field: String, isOutput: Bool, reader: inout FieldReader) -> ComponentDefinition.Port? {
+        guard let port = reader.mapping(node, field) else { return nil }
+        guard port["type"] != nil else {
+            reader.error(port, field + ".type", "missing required field `type`", fix: "add `type: uri_folder` (or string, integer, ...)")
+            return nil
+        }
+        guard let type = reader.enumeration(port["type"], field + ".type",
+                                            ManifestVocabulary.parameterTypes + ManifestVocabulary.portTypes, caseSensitive: true)
+        else { return nil }
+        let isParameter = ManifestVocabulary.parameterTypes.contains(type)
+        if isOutput {
+            // Parameter outputs pass unknown keys through (the SDK's `PrimitiveOutputSchema`).
+            if !isParameter { reader.checkKeys(port, field, allowed: ManifestVocabulary.portOutput, kind: "an output port") }
+        } else {
+            reader.checkKeys(port, field, allowed: isParameter ? ManifestVocabulary.parameterInput : ManifestVocabulary.portInput,
+                             kind: isParameter ? "a parameter input" : "an input port")
+        }
+        _ = reader.string(port["description"], field + ".description")
+        if port["mode"] != nil, !(isParameter && !isOutput) {
+            _ = reader.enumeration(port["mode"], field + ".mode", ManifestVocabulary.portModes, caseSensitive: true)
+        }
+        let optional = isOutput ? nil : reader.bool(port["optional"], field + ".optional")
+        if !isOutput, !isParameter, let value = port["default"], !value.isNull { _ = reader.string(value, field + ".default") }
+        return ComponentDefinition.Port(isOptional: optional ?? false, hasDefault: port["default"].map { !$0.isNull } ?? false)
     }
 
     /// `${{inputs.x}}` in a component's command must name a declared input; standalone, the SDK

@@ -115,6 +115,15 @@ public enum ManifestVocabulary {
     static let output: Set<String> = ["type", "path", "mode", "name", "version"]
     static let outputModes = ["mount", "upload", "rw_mount", "direct"]
 
+    // MARK: Component ports (case-sensitive types and modes)
+
+    static let parameterTypes = ["boolean", "integer", "number", "string"]
+    static let portTypes = ["path", "custom_model", "mlflow_model", "mltable", "triton_model", "uri_file", "uri_folder"]
+    static let portModes = ["direct", "download", "eval_download", "eval_mount", "mount", "ro_mount", "rw_mount", "upload", "link"]
+    static let parameterInput: Set<String> = ["type", "optional", "default", "description", "max", "min", "enum"]
+    static let portInput: Set<String> = ["type", "description", "optional", "default", "mode"]
+    static let portOutput: Set<String> = ["type", "description", "mode"]
+
     // MARK: Schedules
 
     static let schedule: Set<String> = [
