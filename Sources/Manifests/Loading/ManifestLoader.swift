@@ -1,12 +1,255 @@
 public import GitSource
 
-/// Reads every manifest under a folder of a snapshot into a ``DesiredState``.
-///
-/// INTERFACE STUB: the manifests work replaces this with the real loader, keeping the signature.
+/// Reads every manifest under a folder of a snapshot into a ``DesiredState``, with the Azure ML
+/// SDK's validation rules (azure-ai-ml 1.35.2) and mlgitops' own (docs/manifests.md).
 public enum ManifestLoader {
     /// Loads every `*.yml`/`*.yaml` file under `path` (repository-relative; `""` or `.` for the
-    /// root). Never throws: every problem becomes a ``Diagnostic``.
+    /// root). Never throws: every problem becomes a ``Diagnostic`` located in the file (or the
+    /// referenced file) where it is, sorted by file, line and column.
     public static func load(_ snapshot: Snapshot, path: String) -> DesiredState {
-        DesiredState(commit: snapshot.commit)
+        let base = normalizedBase(path)
+        var session = LoadSession(snapshot: snapshot, base: base)
+        var manifests: [(file: String, root: YAMLNode, kind: ManifestKind)] = []
+
+        for file in snapshot.filesUnder(base) where isYAML(file.path) {
+            var reader = FieldReader(file: file.path)
+            defer { session.record(reader) }
+            guard let outcome = session.document(file.path) else {
+                reader.warning(nil, nil, "the file's content was not read; skipped", fix: "commit it as a regular file")
+                continue
+            }
+            switch outcome {
+            case .syntaxError(let message, let line, let column):
+                reader.error(.marker(line: line, column: column), nil, "invalid YAML: \(message)", fix: "fix the YAML syntax")
+            case .parsed(nil):
+                reader.warning(nil, nil, "empty YAML file; ignored", fix: "remove the file or give it content")
+            case .parsed(let root?):
+                let kind = ManifestClassifier.classify(root)
+                if kind == .notAMapping {
+                    reader.warning(root, nil, "the document is \(root.typeName), not a mapping: not a manifest; ignored",
+                                   fix: "a manifest is a mapping of `key: value` lines")
+                } else {
+                    manifests.append((file.path, root, kind))
+                }
+            }
+        }
+
+        let components = referencedComponents(manifests.map { ($0.file, $0.root, $0.kind) }, session: &session)
+        let templates = Set(manifests.compactMap { $0.kind == .schedule ? ScheduleLoader.templatePath($0.root, file: $0.file) : nil })
+
+        var state = DesiredState(commit: snapshot.commit)
+        var index = RepositoryIndex()
+        var owners = DuplicateNames()
+
+        // Clusters, environments and our own kinds first: jobs refer to them.
+        for manifest in manifests {
+            var reader = FieldReader(file: manifest.file)
+            switch manifest.kind {
+            case .cluster:
+                if let cluster = ClusterLoader.load(manifest.root, reader: &reader) {
+                    if owners.claim("compute", cluster.name, manifest.root, reader: &reader) {
+                        state.clusters.append(cluster)
+                        index.clusterNames.insert(cluster.name)
+                    }
+                }
+            case .environment:
+                if let environment = EnvironmentLoader.loadFile(manifest.root, reader: &reader, session: &session) {
+                    let key = environment.name + (environment.version.map { ":" + $0 } ?? "")
+                    if owners.claim("environment", key, manifest.root, reader: &reader, shown: environment.name) {
+                        state.environments.append(environment)
+                        if index.environments[environment.name] == nil { index.environments[environment.name] = environment }
+                        index.environmentFiles[manifest.file] = environment
+                    }
+                }
+            case .quotaPolicy:
+                if let policy = OwnKindsLoader.quotaPolicy(manifest.root, reader: &reader),
+                   owners.claim("quota_policy", policy.name, manifest.root, reader: &reader) {
+                    state.quotaPolicies.append(policy)
+                }
+            case .resourceLock:
+                if let lock = OwnKindsLoader.resourceLock(manifest.root, reader: &reader),
+                   owners.claim("resource_lock", lock.name, manifest.root, reader: &reader) {
+                    state.locks.append(lock)
+                }
+            default:
+                continue
+            }
+            session.record(reader)
+        }
+
+        for manifest in manifests {
+            var reader = FieldReader(file: manifest.file)
+            switch manifest.kind {
+            case .commandJob, .pipelineJob:
+                // Component files and schedule templates are read through what references them.
+                if components.contains(manifest.file) || templates.contains(manifest.file) { continue }
+                if let job = JobLoader.load(manifest.root, kind: manifest.kind, reader: &reader, session: &session, index: index),
+                   owners.claim("job", job.name, manifest.root, reader: &reader) {
+                    state.jobs.append(job)
+                }
+            case .schedule:
+                if let schedule = ScheduleLoader.load(manifest.root, reader: &reader, session: &session, index: index),
+                   owners.claim("schedule", schedule.name, manifest.root, reader: &reader) {
+                    state.schedules.append(schedule)
+                }
+            case .component:
+                if components.contains(manifest.file) { continue }
+                var dependencies = JobDependencies()
+                _ = ComponentLoader.read(manifest.root, field: "", reader: &reader, session: &session, dependencies: &dependencies,
+                                         index: index, standalone: true, depth: 0)
+            case .untypedPipeline:
+                if components.contains(manifest.file) || templates.contains(manifest.file) { continue }
+                reader.error(manifest.root["jobs"], "type",
+                             "`jobs:` without `type: pipeline`: the SDK loads this file as a command job, which has no `jobs`",
+                             fix: "add `type: pipeline`")
+            case .standaloneParallel:
+                reader.error(manifest.root["type"] ?? manifest.root, "type", "Unsupported job type: parallel.",
+                             fix: "a parallel job runs only as a step of a pipeline: put it under `jobs:` of a `type: pipeline` file")
+            case .otherCompute(let type):
+                reader.warning(manifest.root["type"] ?? manifest.root, "type",
+                               "compute of type `\(type)` is not reconciled by mlgitops; ignored",
+                               fix: "manage it outside mlgitops, or use `type: amlcompute` for a cluster")
+            case .otherAzureML(let what):
+                reader.warning(manifest.root, nil, "\(what): not a kind mlgitops reconciles; ignored",
+                               fix: "manage it with the Azure ML CLI, or move it out of the manifests folder")
+            case .unrecognised:
+                if components.contains(manifest.file) { continue }
+                reader.warning(manifest.root, nil, "not recognised as an Azure ML or mlgitops manifest; ignored",
+                               fix: "add `$schema:` or `type:`, or move the file out of the manifests folder")
+            case .cluster, .environment, .quotaPolicy, .resourceLock, .condaSpecification, .notAMapping:
+                continue
+            }
+            session.record(reader)
+        }
+
+        state.clusters.sort { $0.name < $1.name }
+        state.environments.sort { ($0.name, $0.version ?? "") < ($1.name, $1.version ?? "") }
+        state.jobs.sort { $0.name < $1.name }
+        state.schedules.sort { $0.name < $1.name }
+        state.quotaPolicies.sort { $0.name < $1.name }
+        state.locks.sort { $0.name < $1.name }
+        state.diagnostics = sorted(session.diagnostics)
+        return state
+    }
+
+    /// Validates one component file as `az ml component create` would (the SDK's standalone
+    /// rules, including the component name rule that does not apply when a pipeline uses it).
+    public static func validateComponent(_ snapshot: Snapshot, file: String) -> [Diagnostic] {
+        var session = LoadSession(snapshot: snapshot, base: RepositoryPath.folder(of: file))
+        var reader = FieldReader(file: file)
+        var dependencies = JobDependencies()
+        _ = ComponentLoader.loadFile(file, reader: &reader, session: &session, dependencies: &dependencies, index: RepositoryIndex(),
+                                     standalone: true, depth: 0)
+        session.record(reader)
+        return sorted(session.diagnostics)
+    }
+
+    static func normalizedBase(_ path: String) -> String {
+        var base = path
+        while base.hasPrefix("./") { base.removeFirst(2) }
+        while base.hasSuffix("/") { base.removeLast() }
+        return base == "." ? "" : base
+    }
+
+    static func isYAML(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
+    }
+
+    static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        // Stable by construction order for equal positions; duplicates (a file reached twice) dropped.
+        var seen: Set<Diagnostic> = []
+        let unique = diagnostics.filter { seen.insert($0).inserted }
+        return unique.enumerated().sorted { a, b in
+            let x = a.element.location, y = b.element.location
+            if x.file != y.file { return x.file.utf8.lexicographicallyPrecedes(y.file.utf8) }
+            if x.line != y.line { return x.line < y.line }
+            if x.column != y.column { return x.column < y.column }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// Files that pipelines use as components (`component:`/`trial:` paths), followed through
+    /// pipeline components: they are read through the pipeline, not as jobs of their own.
+    private static func referencedComponents(
+        _ manifests: [(String, YAMLNode, ManifestKind)], session: inout LoadSession
+    ) -> Set<String> {
+        var found: Set<String> = []
+        var queue: [(String, YAMLNode)] = manifests.compactMap { file, root, kind in
+            switch kind {
+            case .pipelineJob, .component, .untypedPipeline: (file, root)
+            case .schedule: nil
+            default: nil
+            }
+        }
+        while let (file, root) = queue.popLast() {
+            var references: [String] = []
+            if let text = root["component"]?.string { references.append(text) }
+            for step in root["jobs"]?.entries ?? [] {
+                for key in ["component", "trial"] { if let text = step.value[key]?.string { references.append(text) } }
+            }
+            for reference in references where PipelineLoader.isComponentFile(reference) {
+                let local = reference.hasPrefix("file:") ? String(reference.dropFirst(5)) : reference
+                guard case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: file)),
+                      !found.contains(path) else { continue }
+                found.insert(path)
+                if case .parsed(let referenced?)? = session.document(path) { queue.append((path, referenced)) }
+            }
+        }
+        return found
+    }
+}
+
+/// First-come ownership of names within a kind: the second file with a name gets the error.
+struct DuplicateNames {
+    private var owners: [String: SourceLocation] = [:]
+
+    /// Claims `name` for the file of `reader`; records an error and returns false when taken.
+    mutating func claim(_ kind: String, _ name: String, _ root: YAMLNode, reader: inout FieldReader, shown: String? = nil) -> Bool {
+        let key = kind + "\u{0}" + name
+        if let first = owners[key] {
+            reader.error(root["name"] ?? root, "name", "duplicate \(kind) name `\(shown ?? name)`: already declared in \(first)",
+                         fix: "give one of them another name (names are unique per kind)")
+            return false
+        }
+        owners[key] = reader.location(root["name"] ?? root)
+        return true
+    }
+}
+
+extension ManifestLoader {
+    /// The files a manifest reads besides itself, recursively: component files (`component:`,
+    /// `trial:`), conda files, a schedule's job file (`create_job:`, `job:`) and environment files
+    /// (`environment: file:...`). A change to any of them changes what the manifest means.
+    public static func referencedFiles(_ snapshot: Snapshot, of file: String) -> [String] {
+        var session = LoadSession(snapshot: snapshot, base: "")
+        var found: Set<String> = []
+        var queue = [file]
+        let keys: Set<String> = ["component", "trial", "conda_file", "create_job", "job", "environment"]
+        while let current = queue.popLast() {
+            guard case .parsed(let root?)? = session.document(current) else { continue }
+            var references: [String] = []
+            collect(root, keys: keys, into: &references)
+            for reference in references {
+                let local = reference.hasPrefix("file:") ? String(reference.dropFirst(5)) : reference
+                guard !RepositoryPath.isRemote(local), isYAML(local),
+                      case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: current)),
+                      path != file, snapshot.isFile(path), found.insert(path).inserted else { continue }
+                queue.append(path)
+            }
+        }
+        return found.sorted()
+    }
+
+    private static func collect(_ node: YAMLNode, keys: Set<String>, into references: inout [String]) {
+        switch node.value {
+        case .scalar: return
+        case .sequence(let items): for item in items { collect(item, keys: keys, into: &references) }
+        case .mapping(let entries):
+            for entry in entries {
+                if keys.contains(entry.key), let text = entry.value.string { references.append(text) }
+                collect(entry.value, keys: keys, into: &references)
+            }
+        }
     }
 }

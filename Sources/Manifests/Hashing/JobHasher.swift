@@ -1,0 +1,21 @@
+/// The job definition hash: the job's YAML in canonical form with every reference resolved.
+enum JobHasher {
+    /// Bumped whenever the serialization changes (every job then hashes anew).
+    static let version = "mlgitops-job-v1"
+
+    /// Top-level fields that only describe a job: changing them does not make a new job.
+    static let descriptiveKeys: Set<String> = ["$schema", "name", "display_name", "description", "tags", "experiment_name"]
+
+    /// SHA-256 over the canonical JSON of the document with the resolutions of `reader`
+    /// substituted: code and data paths by content digests, environments of the repository and
+    /// inline environments by their environment hashes, component files by their own resolved
+    /// canonical form.
+    static func hash(_ root: YAMLNode, reader: FieldReader) -> JobDefinitionHash {
+        let document = reader.canonical(root, at: "", excluding: descriptiveKeys)
+        return hash(of: .object([("serialization", .string(version)), ("job", document)]))
+    }
+
+    static func hash(of value: CanonicalJSON) -> JobDefinitionHash {
+        JobDefinitionHash(hex: SHA256.hex(of: value.text))
+    }
+}
