@@ -40,7 +40,7 @@ struct MalformedInputTests {
     }
 
     @Test func badYAML() throws {
-        try expectRejected(file: "ml/clusters/cpu.yml", mentioning: "") { repo in
+        try expectRejected(file: "ml/clusters/cpu.yml", mentioning: "invalid YAML") { repo in
             try repo.write("ml/clusters/cpu.yml", "name: cpu-cluster\ntype: amlcompute\nsize: [unclosed\n")
         }
     }
