@@ -30,7 +30,7 @@ struct CrashResumeTests {
         }
     }
 
-    @Test func killedReconcilesConvergeWithoutDuplicates() throws {
+    @Test func killedReconcilesConvergeWithoutDuplicates() async throws {
         let repo = try ScratchRepository()
         try writeManyResources(into: repo)
         try repo.commitAll("many resources")
@@ -44,18 +44,22 @@ struct CrashResumeTests {
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            let exited = AsyncStream<Void> { continuation in
+                process.terminationHandler = { _ in continuation.yield(); continuation.finish() }
+            }
             try process.run()
             // Spread the kills over start-up, planning and the apply itself.
-            usleep(UInt32(20_000 + trial * 15_000 + Int.random(in: 0..<15_000, using: &generator)))
+            let delay = 20_000 + trial * 15_000 + Int.random(in: 0..<15_000, using: &generator)
+            try await Task.sleep(nanoseconds: UInt64(delay) * 1_000)
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            for await _ in exited { break }
         }
-        let final = try MLGitOpsBinary.run(arguments, in: repo.path)
+        let final = try await MLGitOpsBinary.run(arguments, in: repo.path)
         #expect(final.status == 0, "\(final.output)")
-        let again = try MLGitOpsBinary.run(arguments + ["--dry-run", "--detailed-exitcode"], in: repo.path)
+        let again = try await MLGitOpsBinary.run(arguments + ["--dry-run", "--detailed-exitcode"], in: repo.path)
         #expect(again.status == 0, "converged: \(again.output)")
 
-        let (_, status) = try MLGitOpsBinary.json(["status", "--state", state], in: repo.path)
+        let (_, status) = try await MLGitOpsBinary.json(["status", "--state", state], in: repo.path)
         let current = status["current"] as? [String: Any] ?? [:]
         let jobs = current["jobs"] as? [[String: Any]] ?? []
         let environments = current["environments"] as? [[String: Any]] ?? []
@@ -64,7 +68,7 @@ struct CrashResumeTests {
         #expect(environments.count == Self.jobCount + 2)
         #expect(environments.allSatisfy { $0["version"] as? String == "1" })
 
-        let (_, history) = try MLGitOpsBinary.json(["history", "--state", state, "--limit", "100"], in: repo.path)
+        let (_, history) = try await MLGitOpsBinary.json(["history", "--state", state, "--limit", "100"], in: repo.path)
         let records = history["reconciles"] as? [[String: Any]] ?? []
         #expect(!records.contains { $0["status"] as? String == "running" })
         #expect(records.first?["status"] as? String == "succeeded")

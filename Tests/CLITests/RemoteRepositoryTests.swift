@@ -5,7 +5,7 @@ import Testing
 /// `--repo URL`: the remote is mirrored through libgit2 into `<state>/git-cache/`.
 @Suite("Reconcile from a remote repository")
 struct RemoteRepositoryTests {
-    @Test func reconcilesAFileURLAndFollowsNewCommits() throws {
+    @Test func reconcilesAFileURLAndFollowsNewCommits() async throws {
         let work = try ScratchRepository()
         try MLRepositoryFixture.write(into: work)
         try work.commitAll("initial")
@@ -14,7 +14,7 @@ struct RemoteRepositoryTests {
         let state = try ScratchDirectory()
         let url = "file://" + remote
 
-        let first = try MLGitOpsBinary.run(["reconcile", "--repo", url, "--path", "ml", "--state", state.path], in: state.path)
+        let first = try await MLGitOpsBinary.run(["reconcile", "--repo", url, "--path", "ml", "--state", state.path], in: state.path)
         #expect(first.status == 0, "\(first.output)")
         let cache = try FileManager.default.contentsOfDirectory(atPath: state.path + "/git-cache")
         #expect(cache.count == 1)
@@ -22,7 +22,7 @@ struct RemoteRepositoryTests {
         try work.write("ml/clusters/gpu.yml", "name: gpu-cluster\ntype: amlcompute\nsize: Standard_NC6s_v3\ntier: low_priority\nmax_instances: 2\n")
         let sha = try work.commitAll("add a GPU cluster")
         try work.push(to: remote)
-        let (second, document) = try MLGitOpsBinary.json(
+        let (second, document) = try await MLGitOpsBinary.json(
             ["plan", "--repo", url, "--ref", "main", "--path", "ml", "--state", state.path], in: state.path)
         #expect(second.status == 0, "\(second.output)")
         #expect(document["revision"] as? String == sha)
@@ -30,9 +30,9 @@ struct RemoteRepositoryTests {
         #expect(creates.compactMap { $0["resource"] as? String } == ["compute/gpu-cluster"])
     }
 
-    @Test func unreachableRemoteIsAClearError() throws {
+    @Test func unreachableRemoteIsAClearError() async throws {
         let state = try ScratchDirectory()
-        let result = try MLGitOpsBinary.run(
+        let result = try await MLGitOpsBinary.run(
             ["plan", "--repo", "file:///nonexistent/repo.git", "--state", state.path], in: state.path)
         #expect(result.status == 1)
         #expect(result.stderr.contains("nonexistent"), "\(result.output)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The JSON Schemas in `schemas/` checked by a real JSON Schema validator (`schemas/validate.py`,
@@ -16,8 +17,8 @@ struct SchemaTests {
     ]
 
     @Test("every schema is valid JSON Schema draft 2020-12 and describes every property")
-    func schemasAreValidDraft202012() throws {
-        let run = try Validator.run(["--check-schemas"])
+    func schemasAreValidDraft202012() async throws {
+        let run = try await Validator.run(["--check-schemas"])
         #expect(run.status == 0, "\(run.output)")
         for name in Self.schemaNames {
             #expect(
@@ -28,14 +29,14 @@ struct SchemaTests {
     }
 
     @Test("the committed schemas are what schemas/generate.py writes")
-    func schemasAreGenerated() throws {
-        let run = try Validator.python(["schemas/generate.py", "--check"])
+    func schemasAreGenerated() async throws {
+        let run = try await Validator.python(["schemas/generate.py", "--check"])
         #expect(run.status == 0, "\(run.output)")
     }
 
     @Test("every YAML file of examples-repo validates against the schema of its kind")
-    func everyExampleFileValidates() throws {
-        let run = try Validator.run(["examples-repo"])
+    func everyExampleFileValidates() async throws {
+        let run = try await Validator.run(["examples-repo"])
         #expect(run.status == 0, "\(run.output)")
         let files = try yamlFiles(under: Self.examples)
         #expect(files.count == 9, "examples-repo holds \(files)")
@@ -60,17 +61,17 @@ struct SchemaTests {
     }
 
     @Test("an unknown top-level key in a cluster fails, and the untouched cluster passes")
-    func unknownTopLevelKeyInClusterFails() throws {
+    func unknownTopLevelKeyInClusterFails() async throws {
         let folder = try TemporaryFolder()
         let original = try String(
             contentsOf: Self.examples.appendingPathComponent("clusters/cpu-cluster.yml"), encoding: .utf8)
         try folder.write("good.yml", original)
         try folder.write("typo.yml", original + "max_nodes: 3\n")
 
-        let good = try Validator.run([folder.path("good.yml")])
+        let good = try await Validator.run([folder.path("good.yml")])
         #expect(good.status == 0, "\(good.output)")
 
-        let typo = try Validator.run([folder.path("typo.yml")])
+        let typo = try await Validator.run([folder.path("typo.yml")])
         #expect(typo.status == 1, "\(typo.output)")
         #expect(typo.lines.first?.hasPrefix("FAIL  amlcompute") == true, "\(typo.output)")
         #expect(typo.output.contains("max_nodes: unknown key 'max_nodes'"), "\(typo.output)")
@@ -122,14 +123,14 @@ struct SchemaTests {
     ]
 
     @Test("a broken copy of an example fails with a message that names the field", arguments: breakages)
-    func brokenExampleFails(_ breakage: Breakage) throws {
+    func brokenExampleFails(_ breakage: Breakage) async throws {
         let original = try String(
             contentsOf: Self.examples.appendingPathComponent(breakage.file), encoding: .utf8)
         #expect(original.contains(breakage.replace), "the example no longer contains \(breakage.replace)")
         let folder = try TemporaryFolder()
         try folder.write(
             "broken.yml", original.replacingOccurrences(of: breakage.replace, with: breakage.with))
-        let run = try Validator.run([folder.path("broken.yml")])
+        let run = try await Validator.run([folder.path("broken.yml")])
         #expect(run.status == 1, "\(run.output)")
         #expect(run.output.contains(breakage.expectedMessage), "\(run.output)")
     }
@@ -142,7 +143,7 @@ struct SchemaTests {
     @Test(
         "every corpus file of our kinds that the SDK accepts validates",
         .enabled(if: FileManager.default.fileExists(atPath: corpus + "/expected.jsonl")))
-    func corpusFilesTheSDKAcceptsValidate() throws {
+    func corpusFilesTheSDKAcceptsValidate() async throws {
         let kinds: Set<String> = ["compute", "environment", "command_job", "pipeline_job", "schedule"]
         let jsonl = try String(contentsOfFile: Self.corpus + "/expected.jsonl", encoding: .utf8)
         var accepted: [String] = []
@@ -155,7 +156,7 @@ struct SchemaTests {
             }
         }
         #expect(accepted.count >= 100, "the corpus lists only \(accepted.count) accepted files")
-        let run = try Validator.run(accepted)
+        let run = try await Validator.run(accepted)
         #expect(run.status == 0, "\(run.lines.filter { !$0.hasPrefix("OK") }.joined(separator: "\n"))")
         #expect(run.lines.last == "== \(accepted.count) ok, 0 failed, 0 skipped", "\(run.lines.last ?? "")")
     }
@@ -182,28 +183,18 @@ extension SchemaTests {
             var lines: [String] { output.split(separator: "\n").map(String.init) }
         }
 
-        static func run(_ arguments: [String]) throws -> Run {
-            try python(["schemas/validate.py"] + arguments)
+        static func run(_ arguments: [String]) async throws -> Run {
+            try await python(["schemas/validate.py"] + arguments)
         }
 
-        static func python(_ arguments: [String]) throws -> Run {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3"] + arguments
-            process.currentDirectoryURL = SchemaTests.root
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            // Read before waiting: a full pipe would block the child.
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let output = String(decoding: data, as: UTF8.self)
+        static func python(_ arguments: [String]) async throws -> Run {
+            let result = try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, in: SchemaTests.root.path)
+            let output = result.stdout + result.stderr
             if output.contains("ModuleNotFoundError") {
                 Issue.record(
                     "python3 lacks jsonschema or PyYAML: apt-get install -y python3-jsonschema python3-yaml\n\(output)")
             }
-            return Run(status: process.terminationStatus, output: output)
+            return Run(status: result.status, output: output)
         }
     }
 

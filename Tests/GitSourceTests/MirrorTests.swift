@@ -96,7 +96,7 @@ struct MirrorTests {
     }
 
     @Test func aSilentRemoteTimesOutAtTheDeadline() async throws {
-        let server = try SilentServer(lifetime: 4)
+        let server = try SilentServer(lifetime: 20)
         let scratch = try ScratchDirectory()
         let cache = scratch.appending("cache.git")
         let clock = ContinuousClock()
@@ -112,7 +112,7 @@ struct MirrorTests {
         }
         #expect(operation.contains(server.url))
         #expect(seconds == 0.5)
-        #expect(elapsed >= .milliseconds(450) && elapsed < .milliseconds(2000))
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(10), "returns near the deadline, long before the silent server (20 s) gives up, even on a loaded machine")
 
         // The abandoned clone still holds the cache: a retry says so at once instead of piling up.
         let retryStarted = clock.now
@@ -128,7 +128,7 @@ struct MirrorTests {
     }
 
     @Test func aFetchFromASilentRemoteTimesOutAndLeavesTheRepositoryUsable() async throws {
-        let server = try SilentServer(lifetime: 4)
+        let server = try SilentServer(lifetime: 20)
         let fixture = try WorkspaceFixture()
         try fixture.repository.git("remote", "add", "origin", server.url)
         let repository = try GitRepository.open(at: fixture.repository.path)
@@ -136,7 +136,7 @@ struct MirrorTests {
 
         let started = clock.now
         let error = await caughtError { () async throws(GitError) in try await repository.fetch(timeout: .milliseconds(300)) }
-        #expect(clock.now - started < .milliseconds(1800))
+        #expect(clock.now - started < .seconds(10), "returns near the deadline, long before the silent server (20 s) gives up")
         #expect(error == .timedOut(operation: "fetch from \(server.url)", seconds: 0.3))
         #expect(try await repository.resolve("main").sha == fixture.second, "the actor is not stuck behind the fetch")
     }
