@@ -18,7 +18,9 @@ extension PlanningContext {
             guard let old = existing[cluster.name] else {
                 var action = PlanAction(
                     resource: id, verb: .create, operation: .createCluster(cluster),
-                    changes: cluster.spec.fields.map { FieldChange(field: $0.name, from: nil, to: $0.value) },
+                    // Only what the file sets: "(none)"/"(unset)" placeholders say nothing on a create.
+                    changes: cluster.spec.fields.filter { !$0.value.hasPrefix("(") }
+                        .map { FieldChange(field: $0.name, from: nil, to: $0.value) },
                     source: cluster.source)
                 action = quotaChecked(action, spec: cluster.spec, ledger: &ledger)
                 actions.append(finish(action, write: .create))

@@ -4,16 +4,26 @@ import Testing
 @Suite struct ScheduleTests {
     static let job = "type: pipeline\nsettings:\n  default_compute: serverless\njobs:\n  a:\n    command: echo hi\n    environment: azureml:e:1\n"
 
-    @Test func theCreatedJobIsATemplateNotAJob() throws {
+    @Test func aJobFileUnderThePathIsAlsoAJob() throws {
         let state = try load([
-            "schedules/nightly.yml": "name: nightly\ntrigger:\n  type: cron\n  expression: \"30 1 * * *\"\ncreate_job: ./job.yml\n",
-            "schedules/job.yml": Self.job,
-        ])
+            "ml/schedules/nightly.yml": "name: nightly\ntrigger:\n  type: cron\n  expression: \"30 1 * * *\"\ncreate_job: ./job.yml\n",
+            "ml/schedules/job.yml": Self.job,
+        ], path: "ml")
         #expect(state.errors.isEmpty)
-        #expect(state.jobs.isEmpty)
+        #expect(state.jobs.map(\.name) == ["schedules-job"])
         let schedule = try #require(state.schedules.first)
         #expect(schedule.trigger == .cron(expression: "30 1 * * *", timeZone: "UTC", startTime: nil, endTime: nil))
-        #expect(schedule.job?.name == "schedules-job")
+        #expect(schedule.job?.hash == state.jobs.first?.hash, "the schedule creates the same definition")
+    }
+
+    @Test func aTemplateOutsideThePathIsOnlyTheSchedulesJob() throws {
+        let state = try load([
+            "ml/nightly.yml": "name: nightly\ntrigger:\n  type: cron\n  expression: \"30 1 * * *\"\ncreate_job: ../templates/job.yml\n",
+            "templates/job.yml": Self.job,
+        ], path: "ml")
+        #expect(state.errors.isEmpty)
+        #expect(state.jobs.isEmpty)
+        #expect(state.schedules.first?.job != nil)
     }
 
     @Test func recurrenceAndExistingJob() throws {

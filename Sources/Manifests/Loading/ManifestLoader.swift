@@ -35,7 +35,6 @@ public enum ManifestLoader {
         }
 
         let components = referencedComponents(manifests.map { ($0.file, $0.root, $0.kind) }, session: &session)
-        let templates = Set(manifests.compactMap { $0.kind == .schedule ? ScheduleLoader.templatePath($0.root, file: $0.file) : nil })
 
         var state = DesiredState(commit: snapshot.commit)
         var index = RepositoryIndex()
@@ -81,8 +80,10 @@ public enum ManifestLoader {
             var reader = FieldReader(file: manifest.file)
             switch manifest.kind {
             case .commandJob, .pipelineJob:
-                // Component files and schedule templates are read through what references them.
-                if components.contains(manifest.file) || templates.contains(manifest.file) { continue }
+                // Component files are read through the pipelines that use them. A job file that a
+                // schedule names is still a job: every job file under the path is submitted once
+                // per definition (keep schedule-only templates outside the path).
+                if components.contains(manifest.file) { continue }
                 if let job = JobLoader.load(manifest.root, kind: manifest.kind, reader: &reader, session: &session, index: index),
                    owners.claim("job", job.name, manifest.root, reader: &reader) {
                     state.jobs.append(job)
@@ -98,7 +99,7 @@ public enum ManifestLoader {
                 _ = ComponentLoader.read(manifest.root, field: "", reader: &reader, session: &session, dependencies: &dependencies,
                                          index: index, standalone: true, depth: 0)
             case .untypedPipeline:
-                if components.contains(manifest.file) || templates.contains(manifest.file) { continue }
+                if components.contains(manifest.file) { continue }
                 reader.error(manifest.root["jobs"], "type",
                              "`jobs:` without `type: pipeline`: the SDK loads this file as a command job, which has no `jobs`",
                              fix: "add `type: pipeline`")
