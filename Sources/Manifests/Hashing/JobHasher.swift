@@ -4,7 +4,8 @@ enum JobHasher {
     static let version = "mlgitops-job-v1"
 
     /// Top-level fields that only describe a job: changing them does not make a new job.
-    static let descriptiveKeys: Set<String> = ["$schema", "name", "display_name", "description", "tags", "experiment_name"]
+    static let descriptiveKeys: Set<String> = Set(["$schema", "name", "display_name", "description", "tags", "experiment_name"])
+        .union(ManifestVocabulary.jobReadOnly).union(["parameters"])
 
     /// SHA-256 over the canonical JSON of the document with the resolutions of `reader`
     /// substituted: code and data paths by content digests, environments of the repository and

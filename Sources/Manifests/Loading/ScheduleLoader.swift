@@ -53,7 +53,7 @@ enum ScheduleLoader {
             if reference.lowercased().hasPrefix("azureml:") {
                 sourceJob = String(reference.dropFirst("azureml:".count))
             } else if let path = templatePath(root, file: reader.file) {
-                job = loadTemplate(path, reference: reference, node: referenceNode, field: jobField, reader: &reader,
+                job = loadTemplate(path, reference: reference, node: referenceNode, field: jobField, scheduleName: name, reader: &reader,
                                    session: &session, index: index)
             } else {
                 reader.error(referenceNode, jobField, "job file `\(reference)` is outside the repository", fix: "keep the job file in the repository")
@@ -71,8 +71,8 @@ enum ScheduleLoader {
     }
 
     private static func loadTemplate(
-        _ path: String, reference: String, node: YAMLNode, field: String, reader: inout FieldReader, session: inout LoadSession,
-        index: RepositoryIndex
+        _ path: String, reference: String, node: YAMLNode, field: String, scheduleName: String?, reader: inout FieldReader,
+        session: inout LoadSession, index: RepositoryIndex
     ) -> Job? {
         guard session.snapshot.isFile(path), let outcome = session.document(path) else {
             reader.error(node, field, "No such file or directory: job file `\(reference)` (resolved to `\(path)`) is not in the commit",
@@ -92,8 +92,13 @@ enum ScheduleLoader {
             }
             let kind = ManifestClassifier.classify(root)
             guard kind == .pipelineJob || kind == .commandJob else {
-                reader.error(node, field, "`\(reference)` is not a command or pipeline job", fix: "point create_job at a job file")
+                reader.error(node, field, "`\(reference)` is not a pipeline job", fix: "point create_job at a pipeline job file")
                 return nil
+            }
+            // The SDK (1.35) refuses to schedule anything but a pipeline job at submit time.
+            if kind == .commandJob {
+                reader.error(node, field, "Unsupported job type 'CommandJob' in schedule \(scheduleName ?? "?").",
+                             fix: "schedule a pipeline job: wrap the command in a one-step `type: pipeline` file")
             }
             return JobLoader.load(root, kind: kind, reader: &templateReader, session: &session, index: index)
         }

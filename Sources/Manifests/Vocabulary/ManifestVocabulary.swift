@@ -38,6 +38,8 @@ public enum ManifestVocabulary {
     static let environment: Set<String> = [
         "$schema", "name", "id", "description", "tags", "version", "auto_delete_setting", "build", "image", "conda_file",
         "inference_config", "os_type", "datastore",
+        // Read-only fields that `az ml environment show` prints: the SDK drops them on load.
+        "creation_context", "intellectual_property", "latest_version",
     ]
     /// An inline environment inside a job (the same fields; name and version are optional).
     static let inlineEnvironment: Set<String> = environment
@@ -48,13 +50,16 @@ public enum ManifestVocabulary {
     // MARK: Jobs
 
     /// Keys every job has (`BaseJobSchema`).
-    static let baseJob: Set<String> = [
+    static let baseJob: Set<String> = Set([
         "$schema", "name", "description", "tags", "services", "display_name", "experiment_name", "properties", "compute",
         "identity", "type",
-    ]
+    ]).union(jobReadOnly)
+    /// Read-only fields that `az ml job show` prints: the SDK drops them on load, and they are
+    /// never part of a definition hash.
+    static let jobReadOnly: Set<String> = ["id", "creation_context", "status", "log_files"]
     static let commandJob: Set<String> = baseJob.union([
         "command", "code", "environment", "environment_variables", "resources", "distribution", "queue_settings",
-        "limits", "inputs", "outputs", "parent_job_name",
+        "limits", "inputs", "outputs", "parent_job_name", "parameters",
     ])
     static let pipelineJob: Set<String> = baseJob.union(["settings", "inputs", "outputs", "jobs", "component"])
     /// An inline command step of a pipeline (`PipelineCommandJobSchema`).
@@ -128,6 +133,8 @@ public enum ManifestVocabulary {
 
     static let schedule: Set<String> = [
         "$schema", "name", "id", "display_name", "description", "tags", "properties", "trigger", "create_job",
+        // Read-only fields that `az ml schedule show` prints: the SDK drops them on load.
+        "creation_context", "is_enabled", "provisioning_state",
     ]
     static let cronTrigger: Set<String> = ["type", "expression", "start_time", "end_time", "time_zone"]
     static let recurrenceTrigger: Set<String> = ["type", "frequency", "interval", "schedule", "start_time", "end_time", "time_zone"]
