@@ -6,7 +6,7 @@ import Testing
 @Suite struct ReadOnlyFieldTests {
     @Test func readOnlyFieldsAreAcceptedAndNotHashed() throws {
         let plain = try load(["job.yml": commandJob])
-        let shown = try load(["job.yml": commandJob + "status: Completed\ncreation_context: {created_by: me}\nid: x\nlog_files: {a: b}\n"])
+        let shown = try load(["job.yml": commandJob + "\nstatus: Completed\ncreation_context: {created_by: me}\nid: x\nlog_files: {a: b}\n"])
         #expect(shown.errors.isEmpty, "\(shown.errors)")
         #expect(shown.jobs.first?.hash == plain.jobs.first?.hash)
         let environment = try load(["env.yml": "name: e\nimage: python:3.11\nlatest_version: \"3\"\ncreation_context: {}\n"])
