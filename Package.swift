@@ -61,6 +61,11 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "mlgitops", dependencies: ["MLGitOpsCommands"], swiftSettings: strict),
+        // The floors of benchmarks/ (reading and parsing alone); not part of the product.
+        .executableTarget(
+            name: "mlgitops-bench",
+            dependencies: ["GitSource", .product(name: "Yams", package: "Yams")],
+            path: "benchmarks/Sources/mlgitops-bench", swiftSettings: strict),
 
         .target(name: "TestSupport", dependencies: ["GitSource"], path: "Tests/TestSupport"),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
