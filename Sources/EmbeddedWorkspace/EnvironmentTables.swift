@@ -79,4 +79,28 @@ enum EnvironmentTables {
 
     /// The build id of a hash: deterministic, so a retried build lands on the same row.
     static func buildID(for hash: EnvironmentHash) -> String { "build-\(hash.short)" }
+
+    /// Queues the build of a hash that has none, keeping the definition for the runner.
+    static func queueBuild(_ environment: Environment, buildID: String, at date: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO environment_builds (build_id, hash, state, log, created_at, definition)
+                VALUES (?, ?, 'Queued', '', ?, ?)
+                """,
+            arguments: [
+                buildID, environment.hash.hex, date,
+                try JSONColumn.encode(environment, column: "environment_builds.definition"),
+            ])
+    }
+
+    static func definition(ofBuild buildID: String, _ db: Database) throws -> Environment? {
+        try String.fetchOne(db, sql: "SELECT definition FROM environment_builds WHERE build_id = ?", arguments: [buildID])
+            .map { try JSONColumn.decode(Environment.self, from: $0, column: "environment_builds.definition") }
+    }
+
+    static func build(id buildID: String, _ db: Database) throws -> (state: String, log: String, runner: String?)? {
+        try Row.fetchOne(
+            db, sql: "SELECT state, log, runner FROM environment_builds WHERE build_id = ?", arguments: [buildID]
+        ).map { (try $0.decode(forColumn: "state"), try $0.decode(forColumn: "log"), try $0.decode(forColumn: "runner")) }
+    }
 }

@@ -30,16 +30,72 @@ enum JobTable {
         }
     }
 
-    static func insert(_ job: Job, state: String, at date: Date, _ db: Database) throws {
+    static func insert(
+        _ job: Job, state: String, at date: Date, _ db: Database, name: String? = nil, trigger: String = "reconcile",
+        snapshot: String? = nil
+    ) throws {
         try db.execute(
             sql: """
-                INSERT INTO jobs (name, logical_name, hash, spec, state, clusters, submitted_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO jobs (name, logical_name, hash, spec, state, clusters, submitted_at, updated_at, trigger, snapshot)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                job.submissionName, job.name, job.hash.hex, try JSONColumn.encode(job, column: "jobs.spec"), state,
-                try JSONColumn.encode(job.clusterDependencies, column: "jobs.clusters"), date, date,
+                name ?? job.submissionName, job.name, job.hash.hex, try JSONColumn.encode(job, column: "jobs.spec"),
+                state, try JSONColumn.encode(job.clusterDependencies, column: "jobs.clusters"), date, date, trigger,
+                snapshot,
             ])
+    }
+
+    /// One job's row as the runner and `jobs show` read it.
+    struct RunRow: Sendable {
+        var name: String
+        var logicalName: String
+        var state: JobState
+        var reason: String?
+        var trigger: String
+        var submittedAt: Date
+        var startedAt: Date?
+        var endedAt: Date?
+        var runner: String?
+        var snapshot: String?
+    }
+
+    private static let runColumns =
+        "name, logical_name, state, reason, trigger, submitted_at, started_at, ended_at, runner, snapshot"
+
+    static func runRow(_ name: String, _ db: Database) throws -> RunRow? {
+        try Row.fetchOne(db, sql: "SELECT \(runColumns) FROM jobs WHERE name = ?", arguments: [name]).map(runRow)
+    }
+
+    static func runRows(where condition: String = "1", arguments: StatementArguments = [], _ db: Database) throws -> [RunRow] {
+        try Row.fetchAll(
+            db, sql: "SELECT \(runColumns) FROM jobs WHERE \(condition) ORDER BY submitted_at, name", arguments: arguments
+        ).map(runRow)
+    }
+
+    private static func runRow(_ row: Row) throws -> RunRow {
+        RunRow(
+            name: try row.decode(forColumn: "name"), logicalName: try row.decode(forColumn: "logical_name"),
+            state: try JobStepTable.state(try row.decode(forColumn: "state"), column: "jobs.state"),
+            reason: try row.decode(forColumn: "reason"), trigger: try row.decode(forColumn: "trigger"),
+            submittedAt: try row.decode(forColumn: "submitted_at"), startedAt: try row.decode(forColumn: "started_at"),
+            endedAt: try row.decode(forColumn: "ended_at"), runner: try row.decode(forColumn: "runner"),
+            snapshot: try row.decode(forColumn: "snapshot"))
+    }
+
+    /// Sets the job's state and reason, with an event when either changed; a job's first
+    /// non-waiting state stamps `started_at`, a terminal one `ended_at`.
+    static func setRunState(
+        _ name: String, _ state: JobState, reason: String?, at date: Date, _ db: Database
+    ) throws {
+        guard let row = try runRow(name, db) else { return }
+        guard row.state != state || row.reason != reason else { return }
+        let started = row.startedAt ?? ([.preparing, .running].contains(state) ? date : nil)
+        let ended = state.isTerminal ? (row.endedAt ?? date) : nil
+        try db.execute(
+            sql: "UPDATE jobs SET state = ?, reason = ?, started_at = ?, ended_at = ?, updated_at = ? WHERE name = ?",
+            arguments: [state.rawValue, reason, started, ended, date, name])
+        try JobStepTable.recordEvent(name, step: nil, state, reason: reason, at: date, db)
     }
 
     static func setState(_ submissionName: String, _ state: String, at date: Date, _ db: Database) throws -> Bool {

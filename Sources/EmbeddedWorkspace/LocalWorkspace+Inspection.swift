@@ -6,7 +6,8 @@ extension LocalWorkspace {
     /// The tables of the current schema.
     static let tables = [
         "clusters", "environment_builds", "environment_versions", "jobs", "schedules", "locks", "quota_policies",
-        "quota_usage", "operations",
+        "quota_usage", "operations", "job_steps", "job_events", "mini_batches", "allocations", "runners",
+        "schedule_clocks", "schedule_runs", "step_batch_totals", "job_outputs",
     ]
 
     /// The number of rows of each table.

@@ -19,7 +19,6 @@ public final class LocalWorkspace: Workspace {
     public let location: String
 
     let database: DatabasePool
-    private let builder: any EnvironmentBuilder
     private let failure: StorageFailure
 
     /// The file name inside the state directory.
@@ -29,13 +28,9 @@ public final class LocalWorkspace: Workspace {
 
     /// Opens (or creates) the workspace in `stateDirectory`, creating the directory and
     /// bringing the schema up to date.
-    public init(
-        stateDirectory: String, location: String = "local",
-        builder: any EnvironmentBuilder = RecordingEnvironmentBuilder()
-    ) throws(WorkspaceError) {
+    public init(stateDirectory: String, location: String = "local") throws(WorkspaceError) {
         self.stateDirectory = stateDirectory
         self.location = location
-        self.builder = builder
         let path = URL(fileURLWithPath: stateDirectory).appendingPathComponent(Self.databaseFileName).path
         databasePath = path
         failure = StorageFailure(path: path)
@@ -76,61 +71,47 @@ public final class LocalWorkspace: Workspace {
 
     /// Performs `operation` once: a key found in the journal returns `.alreadyDone` with the
     /// earlier message; otherwise locks are checked, then the effect and the key are written
-    /// in one transaction. An environment build runs between two transactions (see
-    /// ``EnvironmentBuilder``), so no write lock is held while it runs.
+    /// in one transaction. An environment build is queued here and run by the runner
+    /// (`LocalRunner`), so a reconcile never waits for one.
     public func perform(_ operation: WorkspaceOperation) async throws(WorkspaceError) -> OperationOutcome {
-        switch try await transaction(operation, freshBuild: nil) {
-        case .finished(let outcome):
-            return outcome
-        case .needsBuild(let buildID):
-            guard case .buildEnvironment(let environment, let version) = operation else {
-                throw .storage(detail: "\(databasePath): only an environment build can need a build")
+        try await transaction(operation, snapshot: nil)
+    }
+
+    /// Performs `operation`, first writing the committed files a job or a schedule's job runs
+    /// into the state directory (see ``JobSnapshot``), so the runner never reads a work tree.
+    public func perform(
+        _ operation: WorkspaceOperation, reading commit: any CommitReader
+    ) async throws(WorkspaceError) -> OperationOutcome {
+        let job: Job? =
+            switch operation {
+            case .submitJob(let job): job
+            case .putSchedule(let schedule): schedule.job
+            default: nil
             }
-            let result = await builder.build(environment, buildID: buildID)
-            guard result.succeeded else {
-                try await recordFailedBuild(environment, buildID: buildID, log: result.log)
-                throw .invalid(
-                    detail:
-                        "environment/\(environment.name):\(version): build \(buildID) failed, no version was registered: \(result.log.split(separator: "\n").last ?? "")"
-                )
-            }
-            switch try await transaction(operation, freshBuild: result) {
-            case .finished(let outcome): return outcome
-            case .needsBuild:
-                throw .storage(detail: "\(databasePath): the build \(buildID) succeeded but could not be recorded")
-            }
-        }
+        guard let job else { return try await transaction(operation, snapshot: nil) }
+        let snapshot = try await JobSnapshot.materialise(job, stateDirectory: stateDirectory, from: commit)
+        return try await transaction(operation, snapshot: snapshot)
     }
 
     /// One attempt at `operation` in one write transaction.
     private func transaction(
-        _ operation: WorkspaceOperation, freshBuild: EnvironmentBuildResult?
-    ) async throws(WorkspaceError) -> OperationStep {
+        _ operation: WorkspaceOperation, snapshot: String?
+    ) async throws(WorkspaceError) -> OperationOutcome {
         let key = operation.idempotencyKey
         let target = OperationTarget(operation)
-        let effects = OperationEffects(date: Date(), freshBuild: freshBuild)
+        let effects = OperationEffects(date: Date(), snapshot: snapshot)
         return try await writing { db in
             let fingerprint = try OperationFingerprint.of(operation)
             if let earlier = try OperationJournal.earlierMessage(for: key, fingerprint: fingerprint, db) {
-                return .finished(OperationOutcome(.alreadyDone, earlier))
+                return OperationOutcome(.alreadyDone, earlier)
             }
             try LockTable.enforce(target, db)
-            let step = try effects.apply(operation, db)
-            if case .finished(let outcome) = step {
-                try OperationJournal.record(
-                    key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message,
-                    at: effects.date, db)
-            }
-            return step
+            let outcome = try effects.apply(operation, db)
+            try OperationJournal.record(
+                key, fingerprint: fingerprint, resource: target.journalResource, message: outcome.message,
+                at: effects.date, db)
+            return outcome
         }
-    }
-
-    /// Keeps a failed build's log for people to read; the next attempt builds again.
-    private func recordFailedBuild(
-        _ environment: Environment, buildID: String, log: String
-    ) async throws(WorkspaceError) {
-        let row = EnvironmentBuildRow(buildID: buildID, hash: environment.hash, state: "Failed", log: log)
-        try await writing { db in try EnvironmentTables.putBuild(row, at: Date(), db) }
     }
 
     // MARK: Storage access

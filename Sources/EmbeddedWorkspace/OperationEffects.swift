@@ -3,40 +3,33 @@ import GRDB
 import Manifests
 import Workspaces
 
-/// Where one operation stands after its transaction.
-enum OperationStep: Sendable {
-    /// The effect is made (or was found made); the key is to be journaled with it.
-    case finished(OperationOutcome)
-    /// An environment must be built first, outside the transaction.
-    case needsBuild(buildID: String)
-}
-
 /// The effect of each operation on the tables, made inside the caller's write transaction.
 /// Each checks the current rows first: an effect that already exists is `.alreadyDone`, one
 /// the rows contradict is refused.
 struct OperationEffects {
     /// The time written on the rows.
     var date: Date
-    /// A build made for this very operation just before the transaction.
-    var freshBuild: EnvironmentBuildResult?
+    /// The committed files of the job being submitted (or of a schedule's job), relative to
+    /// the state directory, written before the transaction.
+    var snapshot: String?
 
-    func apply(_ operation: WorkspaceOperation, _ db: Database) throws -> OperationStep {
+    func apply(_ operation: WorkspaceOperation, _ db: Database) throws -> OperationOutcome {
         switch operation {
-        case .createCluster(let cluster): .finished(try createCluster(cluster, db))
-        case .updateClusterScale(let name, let spec): .finished(try scaleCluster(name, spec, db))
-        case .replaceCluster(let cluster): .finished(try replaceCluster(cluster, db))
-        case .deleteCluster(let name): .finished(try deleteCluster(name, db))
+        case .createCluster(let cluster): try createCluster(cluster, db)
+        case .updateClusterScale(let name, let spec): try scaleCluster(name, spec, db)
+        case .replaceCluster(let cluster): try replaceCluster(cluster, db)
+        case .deleteCluster(let name): try deleteCluster(name, db)
         case .buildEnvironment(let environment, let version): try buildEnvironment(environment, version, db)
         case .reuseEnvironment(let environment, let version, let buildOf):
-            .finished(try reuseEnvironment(environment, version, buildOf, db))
-        case .deleteEnvironment(let name, let version): .finished(try deleteEnvironment(name, version, db))
-        case .submitJob(let job): .finished(try submitJob(job, db))
-        case .putSchedule(let schedule): .finished(try putSchedule(schedule, db))
-        case .deleteSchedule(let name): .finished(try deleteSchedule(name, db))
-        case .putLock(let lock): .finished(try putLock(lock, db))
-        case .deleteLock(let name): .finished(try deleteLock(name, db))
-        case .putQuotaPolicy(let policy): .finished(try putQuotaPolicy(policy, db))
-        case .deleteQuotaPolicy(let name): .finished(try deleteQuotaPolicy(name, db))
+            try reuseEnvironment(environment, version, buildOf, db)
+        case .deleteEnvironment(let name, let version): try deleteEnvironment(name, version, db)
+        case .submitJob(let job): try submitJob(job, db)
+        case .putSchedule(let schedule): try putSchedule(schedule, db)
+        case .deleteSchedule(let name): try deleteSchedule(name, db)
+        case .putLock(let lock): try putLock(lock, db)
+        case .deleteLock(let name): try deleteLock(name, db)
+        case .putQuotaPolicy(let policy): try putQuotaPolicy(policy, db)
+        case .deleteQuotaPolicy(let name): try deleteQuotaPolicy(name, db)
         }
     }
 
@@ -115,24 +108,25 @@ struct OperationEffects {
 
     // MARK: Environments
 
-    private func buildEnvironment(_ environment: Environment, _ version: String, _ db: Database) throws -> OperationStep
+    /// Registers the version over the build of its hash, queueing that build when the hash
+    /// has none. The runner builds it; a failed build stays failed for that hash (a rebuild
+    /// needs a changed definition, as on the platform).
+    private func buildEnvironment(_ environment: Environment, _ version: String, _ db: Database) throws
+        -> OperationOutcome
     {
         let label = "\(environment.name):\(version)"
-        if let outcome = try Self.existingVersion(environment, version, db) { return .finished(outcome) }
-        let buildID = EnvironmentTables.buildID(for: environment.hash)
-        if let build = try EnvironmentTables.build(ofHash: environment.hash, db), build.state == "Succeeded" {
-            // Built meanwhile (or planned as a build by mistake): an equal hash is never rebuilt.
+        if let outcome = try Self.existingVersion(environment, version, db) { return outcome }
+        if let build = try EnvironmentTables.build(ofHash: environment.hash, db) {
+            // An equal hash is never built twice, whatever its name or version.
             try EnvironmentTables.insertVersion(
                 environment.name, version, hash: environment.hash, buildID: build.buildID, at: date, db)
-            return .finished(OperationOutcome(.done, "registered \(label) over the existing build \(build.buildID)"))
+            return OperationOutcome(.done, "registered \(label) over the existing build \(build.buildID) (\(build.state))")
         }
-        guard let freshBuild, freshBuild.succeeded else { return .needsBuild(buildID: buildID) }
-        try EnvironmentTables.putBuild(
-            EnvironmentBuildRow(buildID: buildID, hash: environment.hash, state: "Succeeded", log: freshBuild.log),
-            at: date, db)
+        let buildID = EnvironmentTables.buildID(for: environment.hash)
+        try EnvironmentTables.queueBuild(environment, buildID: buildID, at: date, db)
         try EnvironmentTables.insertVersion(
             environment.name, version, hash: environment.hash, buildID: buildID, at: date, db)
-        return .finished(OperationOutcome(.done, "built \(label) (build \(buildID))"))
+        return OperationOutcome(.done, "registered \(label); build \(buildID) queued for the runner")
     }
 
     private func reuseEnvironment(
@@ -146,9 +140,9 @@ struct OperationEffects {
             )
         }
         if let outcome = try Self.existingVersion(environment, version, db) { return outcome }
-        guard let build = try EnvironmentTables.build(ofHash: environment.hash, db), build.state == "Succeeded" else {
+        guard let build = try EnvironmentTables.build(ofHash: environment.hash, db) else {
             throw WorkspaceError.notFound(
-                resource: "a successful build of hash \(environment.hash.short) (for environment/\(label))")
+                resource: "a build of hash \(environment.hash.short) (for environment/\(label))")
         }
         try EnvironmentTables.insertVersion(
             environment.name, version, hash: environment.hash, buildID: build.buildID, at: date, db)
@@ -184,8 +178,9 @@ struct OperationEffects {
         if let state = try JobTable.state(of: job.submissionName, db) {
             return OperationOutcome(.alreadyDone, "job \(job.submissionName) was submitted before (\(state))")
         }
-        try JobTable.insert(job, state: "Queued", at: date, db)
-        return OperationOutcome(.done, "submitted job \(job.submissionName) (Queued)")
+        try JobTable.insert(job, state: JobState.notStarted.rawValue, at: date, db, snapshot: snapshot)
+        try JobStepTable.recordEvent(job.submissionName, step: nil, .notStarted, reason: "submitted", at: date, db)
+        return OperationOutcome(.done, "submitted job \(job.submissionName) (NotStarted)")
     }
 
     private func putSchedule(_ schedule: Schedule, _ db: Database) throws -> OperationOutcome {
@@ -193,7 +188,7 @@ struct OperationEffects {
         if existing == schedule.hash {
             return OperationOutcome(.alreadyDone, "schedule/\(schedule.name) already has this definition")
         }
-        try ScheduleTable.put(schedule, db)
+        try ScheduleTable.put(schedule, snapshot: snapshot, db)
         return OperationOutcome(.done, "\(existing == nil ? "created" : "updated") schedule/\(schedule.name)")
     }
 

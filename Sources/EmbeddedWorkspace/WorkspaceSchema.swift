@@ -8,6 +8,7 @@ enum WorkspaceSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -80,6 +81,106 @@ enum WorkspaceSchema {
                     performed_at DATETIME NOT NULL
                 );
                 CREATE INDEX operations_by_resource ON operations(resource);
+                """)
+    }
+
+    /// Running what was submitted: job and step lifecycle, events, mini-batches, the nodes and
+    /// cores jobs hold, the runners alive, queued environment builds, and schedule clocks.
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE jobs ADD COLUMN reason TEXT;
+                ALTER TABLE jobs ADD COLUMN trigger TEXT NOT NULL DEFAULT 'reconcile';
+                ALTER TABLE jobs ADD COLUMN started_at DATETIME;
+                ALTER TABLE jobs ADD COLUMN ended_at DATETIME;
+                ALTER TABLE jobs ADD COLUMN runner TEXT;
+                ALTER TABLE jobs ADD COLUMN snapshot TEXT;
+                CREATE TABLE job_steps (
+                    job TEXT NOT NULL REFERENCES jobs(name) ON DELETE CASCADE,
+                    step TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    compute TEXT,
+                    nodes INTEGER NOT NULL DEFAULT 1,
+                    attempt INTEGER NOT NULL DEFAULT 0,
+                    pid INTEGER,
+                    started_at DATETIME,
+                    ended_at DATETIME,
+                    outputs TEXT NOT NULL DEFAULT '{}',
+                    logs TEXT,
+                    preempt_requested BOOLEAN NOT NULL DEFAULT 0,
+                    PRIMARY KEY (job, step)
+                );
+                CREATE TABLE job_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job TEXT NOT NULL,
+                    step TEXT,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX job_events_by_job ON job_events(job);
+                CREATE TABLE mini_batches (
+                    job TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    batch INTEGER NOT NULL,
+                    succeeded BOOLEAN NOT NULL,
+                    items INTEGER NOT NULL,
+                    rows_returned INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    failures TEXT NOT NULL,
+                    rows_file TEXT,
+                    finished_at DATETIME NOT NULL,
+                    PRIMARY KEY (job, step, batch)
+                );
+                CREATE TABLE allocations (
+                    job TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    cluster TEXT,
+                    location TEXT NOT NULL,
+                    family TEXT NOT NULL,
+                    tier TEXT NOT NULL,
+                    nodes INTEGER NOT NULL,
+                    cores INTEGER NOT NULL,
+                    since DATETIME NOT NULL,
+                    PRIMARY KEY (job, step)
+                );
+                CREATE TABLE runners (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    pid INTEGER NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    heartbeat_at DATETIME NOT NULL
+                );
+                ALTER TABLE environment_builds ADD COLUMN definition TEXT;
+                ALTER TABLE environment_builds ADD COLUMN runner TEXT;
+                ALTER TABLE environment_builds ADD COLUMN finished_at DATETIME;
+                CREATE TABLE schedule_clocks (
+                    schedule TEXT PRIMARY KEY NOT NULL,
+                    hash TEXT NOT NULL,
+                    anchor DATETIME NOT NULL,
+                    checked_through DATETIME NOT NULL
+                );
+                CREATE TABLE schedule_runs (
+                    schedule TEXT NOT NULL,
+                    trigger_at DATETIME NOT NULL,
+                    status TEXT NOT NULL,
+                    job TEXT,
+                    recorded_at DATETIME NOT NULL,
+                    PRIMARY KEY (schedule, trigger_at)
+                );
+                ALTER TABLE schedules ADD COLUMN snapshot TEXT;
+                CREATE TABLE step_batch_totals (
+                    job TEXT NOT NULL,
+                    step TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    PRIMARY KEY (job, step)
+                );
+                CREATE TABLE job_outputs (
+                    job TEXT PRIMARY KEY NOT NULL,
+                    outputs TEXT NOT NULL
+                );
                 """)
     }
 }

@@ -7,8 +7,10 @@ extension PlanningContext {
     mutating func planEnvironments() -> [PlanAction] {
         var actions: [PlanAction] = []
         var builtHashes: [String: ObservedEnvironment] = [:]
+        // A build still queued or running is reused too: its outcome will be the same. Only a
+        // failed build is not, so the plan says `build` and shows the user it is still needed.
         for env in current.environments.sorted(by: { ($0.name, $0.version) < ($1.name, $1.version) })
-        where env.buildState == "Succeeded" && builtHashes[env.hash.hex] == nil {
+        where env.buildState != "Failed" && builtHashes[env.hash.hex] == nil {
             builtHashes[env.hash.hex] = env
         }
         for env in desired.environments.sorted(by: { $0.name < $1.name }) {

@@ -5,48 +5,54 @@ import Workspaces
 @testable import EmbeddedWorkspace
 
 @Suite struct EnvironmentOperationTests {
-    @Test func aBuildRecordsTheBuildWithWhatItWouldBuildAndTheVersion() async throws {
+    @Test func aBuildRegistersTheVersionAndQueuesOneBuildForTheRunner() async throws {
         let state = ScratchState()
         let workspace = try state.open()
         let environment = Fixture.environment()
         let outcome = try await workspace.perform(.buildEnvironment(environment, version: "1"))
         #expect(outcome.status == .done)
-        #expect(outcome.message == "built train-env:1 (build build-aaaaaaaaaaaa)")
-
+        #expect(outcome.message == "registered train-env:1; build build-aaaaaaaaaaaa queued for the runner")
         #expect(
             try await workspace.observe().environments == [
                 ObservedEnvironment(
                     name: "train-env", version: "1", hash: environment.hash, buildID: "build-aaaaaaaaaaaa",
-                    buildState: "Succeeded")
+                    buildState: "Queued")
             ])
-        let log = try #require(try await workspace.buildLog(of: environment.hash))
-        #expect(log.contains("image mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04"))
-        #expect(log.contains("conda python=3.11 pip:torch==2.3.0 from conda-forge"))
+        #expect(try await workspace.queuedBuilds() == [environment.hash])
+        // The runner takes it with the definition it needs, once.
+        guard case .claimed(let claimed, let buildID, _) = try await workspace.claimBuild(of: environment.hash, runner: "r1")
+        else {
+            Issue.record("the queued build was not claimable")
+            return
+        }
+        #expect(claimed == environment)
+        #expect(buildID == "build-aaaaaaaaaaaa")
+        guard case .building = try await workspace.claimBuild(of: environment.hash, runner: "r2") else {
+            Issue.record("a build being built was claimed twice")
+            return
+        }
     }
 
-    @Test func buildingTwiceBuildsOnce() async throws {
+    @Test func buildingTwiceQueuesOnce() async throws {
         let state = ScratchState()
-        let builder = CountingBuilder()
-        let workspace = try state.open(builder: builder)
+        let workspace = try state.open()
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1"))
         let counts = try await workspace.rowCounts()
         #expect(
             try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1")).status == .alreadyDone)
         #expect(try await workspace.rowCounts() == counts)
-        #expect(await builder.builds.count == 1)
+        #expect(counts["environment_builds"] == 1)
     }
 
     @Test func reuseRegistersAVersionOverTheExistingBuildWithoutBuilding() async throws {
         let state = ScratchState()
-        let builder = CountingBuilder()
-        let workspace = try state.open(builder: builder)
+        let workspace = try state.open()
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1"))
         let built = try #require(try await workspace.observe().environments.first)
 
         let outcome = try await workspace.perform(
             .reuseEnvironment(Fixture.environment("serve-env"), version: "3", buildOf: built))
         #expect(outcome.status == .done)
-        #expect(await builder.builds.count == 1)
         #expect(try await workspace.rowCounts()["environment_builds"] == 1)
         let environments = try await workspace.observe().environments
         #expect(environments.map { "\($0.name):\($0.version)" } == ["serve-env:3", "train-env:1"])
@@ -68,12 +74,11 @@ import Workspaces
 
     @Test func aBuildOfAnAlreadyBuiltHashReusesTheBuild() async throws {
         let state = ScratchState()
-        let builder = CountingBuilder()
-        let workspace = try state.open(builder: builder)
+        let workspace = try state.open()
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1"))
         let outcome = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "2"))
         #expect(outcome.message.contains("existing build"))
-        #expect(await builder.builds.count == 1)
+        #expect(try await workspace.rowCounts()["environment_builds"] == 1)
         #expect(try await workspace.observe().environments.map(\.version) == ["1", "2"])
     }
 
@@ -92,31 +97,36 @@ import Workspaces
         #expect(try await workspace.rowCounts()["environment_builds"] == 1)
     }
 
-    @Test func aFailedBuildRegistersNoVersionKeepsItsLogAndIsRetried() async throws {
+    @Test func aFailedBuildKeepsItsLogAndIsNotRetriedForTheSameHash() async throws {
         let state = ScratchState()
-        let failing = CountingBuilder(fails: true)
+        let workspace = try state.open()
         let environment = Fixture.environment()
-        let error = await refusal(
-            of: .buildEnvironment(environment, version: "1"), by: try state.open(builder: failing))
-        guard case .invalid(let detail) = error else {
-            Issue.record("\(String(describing: error))")
+        _ = try await workspace.perform(.buildEnvironment(environment, version: "1"))
+        guard case .claimed = try await workspace.claimBuild(of: environment.hash, runner: "r1") else {
+            Issue.record("not claimable")
             return
         }
-        #expect(detail.contains("conda: package not found"))
+        try await workspace.finishBuild("build-aaaaaaaaaaaa", succeeded: false, log: "step 1\nERROR: No matching distribution")
 
-        let working = CountingBuilder()
-        let workspace = try state.open(builder: working)
-        #expect(try await workspace.observe().environments.isEmpty)
-        #expect(try await workspace.buildLog(of: environment.hash)?.contains("package not found") == true)
-        #expect(try await workspace.perform(.buildEnvironment(environment, version: "1")).status == .done)
-        #expect(await working.builds.count == 1)
-        #expect(try await workspace.observe().environments.map(\.buildState) == ["Succeeded"])
+        let reopened = try state.open()
+        #expect(try await reopened.observe().environments.map(\.buildState) == ["Failed"])
+        #expect(try await reopened.buildLog(of: environment.hash)?.contains("No matching distribution") == true)
+        guard case .failed(_, let log) = try await reopened.claimBuild(of: environment.hash, runner: "r2") else {
+            Issue.record("a failed build was offered for a rebuild of the same hash")
+            return
+        }
+        #expect(log.hasSuffix("No matching distribution"))
+        // Another version of the same definition points at the same failed build: no rebuild.
+        _ = try await reopened.perform(.buildEnvironment(environment, version: "2"))
+        #expect(try await reopened.queuedBuilds().isEmpty)
+        // A changed definition is a new hash, hence a new build.
+        _ = try await reopened.perform(.buildEnvironment(Fixture.environment(hash: "b"), version: "3"))
+        #expect(try await reopened.queuedBuilds() == [Fixture.environment(hash: "b").hash])
     }
 
     @Test func deletingAVersionKeepsTheBuildForReuse() async throws {
         let state = ScratchState()
-        let builder = CountingBuilder()
-        let workspace = try state.open(builder: builder)
+        let workspace = try state.open()
         _ = try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1"))
         #expect(try await workspace.perform(.deleteEnvironment(name: "train-env", version: "1")).status == .done)
         #expect(try await workspace.observe().environments.isEmpty)
@@ -125,7 +135,7 @@ import Workspaces
         // Declared again after the delete: registered anew, over the kept build.
         #expect(try await workspace.perform(.buildEnvironment(Fixture.environment(), version: "1")).status == .done)
         #expect(try await workspace.observe().environments.count == 1)
-        #expect(await builder.builds.count == 1)
+        #expect(try await workspace.rowCounts()["environment_builds"] == 1)
     }
 
     @Test func versionsAreObservedInNumericOrder() async throws {

@@ -18,8 +18,8 @@ final class ScratchState: Sendable {
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     /// A workspace over this directory (each call opens another instance, as another process would).
-    func open(builder: any EnvironmentBuilder = RecordingEnvironmentBuilder()) throws -> LocalWorkspace {
-        try LocalWorkspace(stateDirectory: directory, builder: builder)
+    func open() throws -> LocalWorkspace {
+        try LocalWorkspace(stateDirectory: directory)
     }
 }
 
@@ -76,19 +76,6 @@ enum Fixture {
             name: name, location: "westeurope", totalDedicatedCores: 400,
             families: [FamilyQuota(family: "standardNCSv3Family", dedicatedCores: dedicated, lowPriorityCores: 96)],
             source: source)
-    }
-}
-
-/// An environment builder that counts its builds and can be told to fail.
-actor CountingBuilder: EnvironmentBuilder {
-    private(set) var builds: [String] = []
-    private let fails: Bool
-
-    init(fails: Bool = false) { self.fails = fails }
-
-    func build(_ environment: Environment, buildID: String) async -> EnvironmentBuildResult {
-        builds.append(buildID)
-        return EnvironmentBuildResult(succeeded: !fails, log: fails ? "step 1\nconda: package not found" : "built")
     }
 }
 

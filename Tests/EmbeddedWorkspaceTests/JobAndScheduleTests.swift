@@ -15,7 +15,7 @@ import Workspaces
         #expect(observed.name == "train-bbbbbbbbbb")
         #expect(observed.logicalName == "train")
         #expect(observed.hash == job.hash)
-        #expect(observed.state == "Queued")
+        #expect(observed.state == "NotStarted")
         #expect(observed.clusters == ["cpu-cluster"])
         #expect(observed.submittedAt != nil)
         #expect(try await workspace.submittedJob(name: job.submissionName) == job)

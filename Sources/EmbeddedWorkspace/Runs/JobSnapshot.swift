@@ -1,0 +1,91 @@
+import Foundation
+import Manifests
+import Workspaces
+
+/// The committed files a job runs: its code folders and data inputs, written from the commit
+/// into `<state>/snapshots/<job hash>/<repository path>` before the job is recorded. A job never
+/// runs a working tree; every run of one definition (a retry, a schedule's next trigger) finds
+/// the same files.
+enum JobSnapshot {
+    /// The folder of `job`'s snapshot, relative to the state directory.
+    static func relativeDirectory(of job: Job) -> String { "snapshots/\(job.hash.hex.prefix(16))" }
+
+    /// Every repository path `job` reads: code folders and data inputs, sorted.
+    static func repositoryPaths(of job: Job) -> [String] {
+        var paths: Set<String> = []
+        func add(_ code: CodeReference?) {
+            if case .repository(let path, _) = code { paths.insert(path) }
+        }
+        func add(_ inputs: [String: JobInput]) {
+            for input in inputs.values {
+                if case .data(_, let path?, _) = input, case .repository(let repositoryPath, _) = path {
+                    paths.insert(repositoryPath)
+                }
+            }
+        }
+        switch job.spec {
+        case .command(let task):
+            add(task.code)
+            add(task.inputs)
+        case .pipeline(let pipeline):
+            add(pipeline.inputs)
+            for step in pipeline.steps {
+                switch step.body {
+                case .command(let task):
+                    add(task.code)
+                    add(task.inputs)
+                case .parallel(let task):
+                    add(task.code)
+                    add(task.inputs)
+                case .other: break
+                }
+            }
+        }
+        return paths.sorted()
+    }
+
+    /// Writes the snapshot unless it exists; a half-written one (a crash) is never seen, since
+    /// it is written aside and renamed into place.
+    static func materialise(
+        _ job: Job, stateDirectory: String, from commit: any CommitReader
+    ) async throws(WorkspaceError) -> String {
+        let relative = relativeDirectory(of: job)
+        let final = URL(fileURLWithPath: stateDirectory).appendingPathComponent(relative)
+        let manager = FileManager.default
+        if manager.fileExists(atPath: final.path) { return relative }
+        let partial = URL(fileURLWithPath: stateDirectory)
+            .appendingPathComponent("snapshots/.partial-\(job.hash.hex.prefix(16))-\(UUID().uuidString.prefix(8))")
+        do {
+            try manager.createDirectory(at: partial, withIntermediateDirectories: true)
+            for path in repositoryPaths(of: job) {
+                let files = try await commit.files(under: path)
+                let isSingleFile = files.count == 1 && files[0].path == (path.split(separator: "/").last.map(String.init) ?? path)
+                    && !(files[0].path.contains("/"))
+                for file in files {
+                    let target =
+                        isSingleFile && files.count == 1
+                        ? partial.appendingPathComponent(path)
+                        : partial.appendingPathComponent(path).appendingPathComponent(file.path)
+                    try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(file.bytes).write(to: target)
+                    if file.isExecutable {
+                        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
+                    }
+                }
+            }
+            if manager.fileExists(atPath: final.path) {
+                try? manager.removeItem(at: partial)
+            } else {
+                try manager.moveItem(at: partial, to: final)
+            }
+        } catch let error as WorkspaceError {
+            try? manager.removeItem(at: partial)
+            throw error
+        } catch {
+            try? manager.removeItem(at: partial)
+            throw .storage(
+                detail: "cannot write the files of job \(job.name) under \(final.path): \(error.localizedDescription); check free disk space and permissions")
+        }
+        return relative
+    }
+}
