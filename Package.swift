@@ -39,6 +39,15 @@ let package = Package(
             name: "EmbeddedWorkspace",
             dependencies: ["Workspaces", "Manifests", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // Runs what the local workspace was given: jobs, pipelines, parallel steps, local
+        // environment builds and schedules, as child processes on this machine.
+        .target(
+            name: "LocalRunner",
+            dependencies: [
+                "EmbeddedWorkspace", "Workspaces", "Manifests", "Policies",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .target(
             name: "Planning", dependencies: ["Manifests", "Policies", "Workspaces"],
             swiftSettings: strict),
@@ -55,7 +64,7 @@ let package = Package(
         .target(
             name: "MLGitOpsCommands",
             dependencies: [
-                "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "Planning",
+                "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "LocalRunner", "Planning",
                 "Reconciliation", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -82,6 +91,9 @@ let package = Package(
                 "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource",
                 "TestSupport",
             ]),
+        .testTarget(
+            name: "LocalRunnerTests",
+            dependencies: ["LocalRunner", "EmbeddedWorkspace", "Workspaces", "Manifests", "Policies", "TestSupport"]),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport"]),
     ]
