@@ -54,6 +54,16 @@ extension LocalWorkspace {
         }
     }
 
+    /// Marks a runner that is stopping abruptly (a signal) as dead and recovers its work at
+    /// once: its steps' process groups are killed and the steps re-queued for the next runner.
+    public func abandonRunner(id: String) async throws(WorkspaceError) {
+        try await writing { db in
+            try db.execute(
+                sql: "UPDATE runners SET heartbeat_at = ? WHERE id = ?", arguments: [Date(timeIntervalSince1970: 0), id])
+        }
+        _ = try await recoverAbandonedWork()
+    }
+
     /// Runners whose heartbeat stopped or whose process is gone.
     static func deadRunners(_ db: Database, now: Date) throws -> [(id: String, pid: Int32)] {
         try Row.fetchAll(db, sql: "SELECT id, pid, heartbeat_at FROM runners").compactMap { row in
@@ -241,6 +251,26 @@ extension LocalWorkspace {
             default:
                 return .building(buildID: row.buildID)
             }
+        }
+    }
+
+    /// The content hash of a registered environment: `version`, or the latest version when nil.
+    public func environmentHash(name: String, version: String?) async throws(WorkspaceError) -> EnvironmentHash? {
+        try await reading { db in
+            let versions = try EnvironmentTables.allVersions(db).filter { $0.name == name }
+            if let version { return versions.first { $0.version == version }?.hash }
+            return versions.last?.hash
+        }
+    }
+
+    /// Queues the build of an environment written inline in a job (anonymous: no version is
+    /// registered), unless its hash has a build already.
+    public func ensureBuild(of environment: Environment) async throws(WorkspaceError) {
+        let date = Date()
+        try await writing { db in
+            guard try EnvironmentTables.build(ofHash: environment.hash, db) == nil else { return }
+            try EnvironmentTables.queueBuild(
+                environment, buildID: EnvironmentTables.buildID(for: environment.hash), at: date, db)
         }
     }
 
