@@ -59,7 +59,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
-            name: "Rendering", dependencies: ["Planning", "Reconciliation", "Manifests"],
+            name: "Rendering", dependencies: ["Planning", "Reconciliation", "Manifests", "Workspaces"],
             swiftSettings: strict),
         .target(
             name: "MLGitOpsCommands",
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ReconciliationTests",
             dependencies: [
-                "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource",
+                "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource", "Rendering",
                 "TestSupport",
             ]),
         .testTarget(

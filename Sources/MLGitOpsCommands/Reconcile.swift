@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import EmbeddedWorkspace
 import Manifests
@@ -20,8 +21,13 @@ extension MLGitOps {
         @Flag(name: .long, help: "Plan only: change nothing.")
         var dryRun = false
 
+        @Flag(name: .long, help: "After applying, run the submitted jobs and queued builds on this machine and wait for them, showing progress.")
+        var wait = false
+
         func run() async throws {
-            try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: dryRun).run()
+            try await ReconcileRun(
+                repository: repository, state: state, output: output, flags: flags, dryRun: dryRun, wait: wait
+            ).run()
         }
     }
 
@@ -48,6 +54,7 @@ struct ReconcileRun {
     var output: OutputOptions
     var flags: PlanFlags
     var dryRun: Bool
+    var wait: Bool = false
 
     func run() async throws {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
@@ -89,6 +96,27 @@ struct ReconcileRun {
             }
         }
         if report.status == .failed { throw ExitCode(1) }
+        if wait {
+            let submitted = Set(plan.actions.compactMap { action -> String? in
+                if case .submitJob(let job)? = action.operation { return job.submissionName }
+                return nil
+            })
+            if output.output == .text { print("") }
+            try await RunnerSession(
+                workspace: workspace, stop: .whenEnded(submitted), watched: submitted,
+                progressToStandardError: output.output == .json
+            ).run()
+            var unfinished: [String] = []
+            for name in submitted.sorted() {
+                if let run = try await workspace.jobRun(named: name), run.state != .completed {
+                    unfinished.append("\(name) \(run.state.rawValue)" + (run.reason.map { ": \($0)" } ?? ""))
+                }
+            }
+            if !unfinished.isEmpty {
+                FileHandle.standardError.write(Data(("jobs that did not complete:\n" + unfinished.map { "  \($0)\n" }.joined()).utf8))
+                throw ExitCode(1)
+            }
+        }
         if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
 }

@@ -189,7 +189,8 @@ struct ParallelStepRun: Sendable {
     static func reason(_ failure: AttemptFailure) -> String {
         switch failure {
         case .raised(let error, _): return "run() raised \(error)"
-        case .fewerRows(let returned, let items): return "run() returned \(returned) rows for \(items) items"
+        case .fewerRows(let returned, let items):
+            return "run() returned \(returned) \(returned == 1 ? "row" : "rows") for \(items) \(items == 1 ? "item" : "items")"
         case .timedOut(let seconds):
             return "run() took longer than retry_settings.timeout (\(Int(seconds.rounded())) s); its worker was killed"
         case .overheadTimedOut(let seconds):

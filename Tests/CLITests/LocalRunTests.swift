@@ -1,0 +1,297 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Jobs really run by the local workspace: real git repositories, the built binary, real
+/// Python workers, a real SQLite state. Each test reads the outcome as a user would, through
+/// `jobs show --output json`, the step's logs and the gathered rows.
+@Suite("Local runs", .serialized)
+struct LocalRunTests {
+    let job = "pipelines-score"
+
+    @Test func aPipelineRunsToCompletedWithOneRowPerItem() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(7)
+        try fixture.writeParallelPipeline(batchSize: 2)
+        try fixture.commit()
+        let result = try await fixture.reconcileAndWait()
+        #expect(result.status == 0, "\(result.output)")
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Completed", "\(document)")
+        let rows = fixture.rows(of: document)
+        #expect(rows.sorted() == (0..<7).map { String(format: "item-%03d.txt", $0) })
+        #expect(fixture.log(document, file: "job_result.txt").hasPrefix("Result: Completed"))
+        let progress = fixture.step(document, "score")["progress"] as? [String: Any]
+        #expect(progress?["total"] as? Int == 4)
+        #expect(progress?["succeeded"] as? Int == 4)
+    }
+
+    @Test func itemsThatRaiseAreRetriedThenTheThresholdDecides() async throws {
+        // Two items always raise: with mini_batch_error_threshold 2 the job completes, with 1 it fails.
+        for (threshold, expected) in [(2, "Completed"), (1, "Failed")] {
+            let fixture = try LocalRunFixture()
+            try fixture.writeItems(6, bad: [1, 4])
+            try fixture.writeParallelPipeline(
+                maxRetries: 2, miniBatchErrorThreshold: threshold, variables: ["ALWAYS_FAIL": "bad"])
+            try fixture.commit()
+            let result = try await fixture.reconcileAndWait()
+            let document = try await fixture.show(job)
+            #expect(document["state"] as? String == expected, "threshold \(threshold): \(result.output)")
+            let log = fixture.log(document)
+            // max_retries 2: three attempts of each bad mini-batch, each logged.
+            for attempt in 1...3 {
+                #expect(log.contains("attempt \(attempt) failed: run() raised ValueError: cannot score bad-001.txt"), "\(log)")
+            }
+            let summary = fixture.log(document, file: "job_result.txt")
+            #expect(summary.hasPrefix(expected == "Completed" ? "Result: Completed" : "Result: Failed"), "\(summary)")
+            if expected == "Failed" {
+                #expect((document["reason"] as? String ?? "").contains("mini_batch_error_threshold 1"), "\(document)")
+                #expect(result.status == 1)
+            } else {
+                #expect(fixture.rows(of: document).count == 4)
+            }
+        }
+    }
+
+    @Test func aTransientFailureSucceedsOnRetry() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(4)
+        try fixture.writeParallelPipeline(maxRetries: 1, miniBatchErrorThreshold: 0, variables: ["FAIL_ONCE": "item-002"])
+        try fixture.commit()
+        let result = try await fixture.reconcileAndWait()
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Completed", "\(result.output)")
+        #expect(fixture.log(document).contains("attempt 1 failed: run() raised RuntimeError: transient failure on item-002.txt"))
+        #expect(fixture.rows(of: document).count == 4)
+    }
+
+    @Test func aMiniBatchPastItsTimeoutIsKilledAndRetried() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(3)
+        try fixture.writeParallelPipeline(maxRetries: 1, timeout: 2, miniBatchErrorThreshold: 0, variables: ["SLOW_ONCE": "item-001"])
+        try fixture.commit()
+        let started = Date()
+        let result = try await fixture.reconcileAndWait()
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Completed", "\(result.output)")
+        #expect(fixture.log(document).contains("attempt 1 failed: run() took longer than retry_settings.timeout (2 s)"))
+        #expect(fixture.rows(of: document).sorted() == ["item-000.txt", "item-001.txt", "item-002.txt"])
+        // The sleeping worker (60 s) was killed, not waited for.
+        #expect(Date().timeIntervalSince(started) < 45)
+    }
+
+    @Test func allowedFailedPercentDecidesAlone() async throws {
+        // 1 of 10 mini-batches fails (10%): other thresholds off; 5% fails the job, 20% lets it complete.
+        for (percent, expected) in [(5, "Failed"), (20, "Completed")] {
+            let fixture = try LocalRunFixture()
+            try fixture.writeItems(10, bad: [3])
+            try fixture.writeParallelPipeline(
+                maxRetries: 0, miniBatchErrorThreshold: -1, errorThreshold: -1, allowedFailedPercent: percent,
+                variables: ["ALWAYS_FAIL": "bad"])
+            try fixture.commit()
+            _ = try await fixture.reconcileAndWait()
+            let document = try await fixture.show(job)
+            #expect(document["state"] as? String == expected, "allowed_failed_percent \(percent): \(document)")
+            if expected == "Failed" {
+                #expect((document["reason"] as? String ?? "").contains("allowed_failed_percent 5%"), "\(document)")
+            }
+        }
+    }
+
+    @Test func errorThresholdCountsItemsWithoutRows() async throws {
+        // Sorted, the first mini-batch is bad-000, bad-005, item-001: run() returns one row for
+        // its three items, so 2 items fail; error_threshold 1 fails the job.
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(6, bad: [0, 5])
+        try fixture.writeParallelPipeline(batchSize: 3, maxRetries: 0, errorThreshold: 1, variables: ["FEWER_ROWS": "bad"])
+        try fixture.commit()
+        _ = try await fixture.reconcileAndWait()
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Failed")
+        #expect((document["reason"] as? String ?? "").contains("more than error_threshold 1"), "\(document)")
+        #expect(fixture.log(document).contains("run() returned 1 row for 3 items"))
+    }
+
+    @Test func aJobNeedingMoreQuotaThanExistsFailsWithTheCountThatFits() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeQuota(dedicatedCores: 8)
+        try fixture.writeCommandJob(name: "wide", command: "python -c pass", instances: 3, serverless: true)
+        try fixture.commit()
+        let result = try await fixture.reconcileAndWait()
+        #expect(result.status == 1)
+        let document = try await fixture.show("jobs-wide")
+        #expect(document["state"] as? String == "Failed")
+        let reason = document["reason"] as? String ?? ""
+        #expect(reason.contains("needs 12 dedicated cores"), "\(reason)")
+        #expect(reason.contains("2 node(s) fit"), "\(reason)")
+    }
+
+    @Test func twoJobsCompetingForOneQuotaRunOneAfterTheOther() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeQuota(dedicatedCores: 4)
+        try fixture.writeCommandJob(name: "first", command: "sleep 3", serverless: true)
+        try fixture.writeCommandJob(name: "second", command: "sleep 3", serverless: true)
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        let runner = try BackgroundRunner(fixture: fixture)
+        // While one runs, the other waits in the queue and says why.
+        var waiting: [String: Any] = [:]
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let documents = [try await fixture.show("jobs-first"), try await fixture.show("jobs-second")]
+            if let queued = documents.first(where: { $0["state"] as? String == "Queued" }),
+               documents.contains(where: { $0["state"] as? String == "Running" }) {
+                waiting = queued
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect((waiting["reason"] as? String ?? "").contains("waiting for quota"), "\(waiting)")
+        #expect(try await runner.finish() == 0)
+        let first = try await fixture.show("jobs-first"), second = try await fixture.show("jobs-second")
+        #expect(first["state"] as? String == "Completed")
+        #expect(second["state"] as? String == "Completed")
+        let spans = [first, second].compactMap { Self.span($0) }.sorted { $0.start < $1.start }
+        #expect(spans.count == 2)
+        if spans.count == 2 { #expect(spans[1].start >= spans[0].end, "the second must start after the first ends: \(spans)") }
+    }
+
+    @Test func killingTheRunnerMidJobNeitherStrandsItNorDuplicatesRows() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(40)
+        try fixture.writeParallelPipeline(batchSize: 2, variables: ["SLEEP": "0.15"])
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        let runner = try BackgroundRunner(fixture: fixture)
+        let deadline = Date().addingTimeInterval(60)
+        var succeeded = 0
+        while Date() < deadline, succeeded < 5 {
+            try await Task.sleep(for: .milliseconds(200))
+            let progress = fixture.step(try await fixture.show(job), "score")["progress"] as? [String: Any]
+            succeeded = progress?["succeeded"] as? Int ?? 0
+        }
+        #expect(succeeded >= 5)
+        runner.kill()
+        let stranded = try await fixture.show(job)
+        #expect(stranded["state"] as? String == "Running", "before recovery the dead runner's job still looks running")
+
+        let resumed = try await fixture.mlgitops(["jobs", "run", "--state", fixture.state])
+        #expect(resumed.status == 0, "\(resumed.output)")
+        #expect(resumed.output.contains("stopped; now"), "the new runner reports what it recovered: \(resumed.output)")
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Completed", "\(document)")
+        let rows = fixture.rows(of: document)
+        #expect(rows.count == 40, "one row per item, never twice: \(rows.count)")
+        #expect(Set(rows).count == 40)
+        let steps = document["steps"] as? [[String: Any]] ?? []
+        #expect(!steps.contains { $0["state"] as? String == "Running" })
+        #expect(fixture.log(document).contains("already finished"))
+    }
+
+    @Test func cancelingARunningJobStopsItsProcesses() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeCommandJob(name: "long", command: "sleep 120")
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        let runner = try BackgroundRunner(fixture: fixture)
+        try await fixture.waitFor("jobs-long", state: "Running")
+        let cancel = try await fixture.mlgitops(["jobs", "cancel", "jobs-long", "--state", fixture.state])
+        #expect(cancel.stdout.contains("CancelRequested"), "\(cancel.output)")
+        #expect(try await runner.finish(timeout: 20) == 0)
+        let document = try await fixture.show("jobs-long")
+        #expect(document["state"] as? String == "Canceled")
+    }
+
+    @Test func aCommandPastLimitsTimeoutIsKilled() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeCommandJob(name: "slow", command: "sleep 60", timeout: 2)
+        try fixture.commit()
+        let started = Date()
+        _ = try await fixture.reconcileAndWait()
+        let document = try await fixture.show("jobs-slow")
+        #expect(document["state"] as? String == "Failed")
+        #expect((document["reason"] as? String ?? "").contains("limits.timeout (2 s)"))
+        #expect(Date().timeIntervalSince(started) < 40)
+    }
+
+    @Test func aPreemptedStepRestartsAndKeepsItsFinishedMiniBatches() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeItems(30)
+        try fixture.writeParallelPipeline(batchSize: 2, variables: ["SLEEP": "0.1"])
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        let runner = try BackgroundRunner(fixture: fixture)
+        var succeeded = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, succeeded < 3 {
+            try await Task.sleep(for: .milliseconds(100))
+            succeeded = (fixture.step(try await fixture.show(job), "score")["progress"] as? [String: Any])?["succeeded"] as? Int ?? 0
+        }
+        let preempt = try await fixture.mlgitops(["jobs", "preempt", job, "--step", "score", "--state", fixture.state])
+        #expect(preempt.status == 0, "\(preempt.output)")
+        #expect(try await runner.finish() == 0)
+        let document = try await fixture.show(job)
+        #expect(document["state"] as? String == "Completed")
+        #expect(fixture.step(document, "score")["attempt"] as? Int == 2)
+        #expect(fixture.log(document).contains("pre-empted"))
+        let rows = fixture.rows(of: document)
+        #expect(rows.count == 30 && Set(rows).count == 30)
+    }
+
+    static func span(_ document: [String: Any]) -> (start: Date, end: Date)? {
+        let format = ISO8601DateFormatter()
+        guard let start = (document["startedAt"] as? String).flatMap(format.date(from:)),
+              let end = (document["endedAt"] as? String).flatMap(format.date(from:))
+        else { return nil }
+        return (start, end)
+    }
+}
+
+extension LocalRunFixture {
+    func waitFor(_ name: String, state expected: String, timeout: TimeInterval = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await show(name)["state"] as? String == expected { return }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        Issue.record("\(name) never reached \(expected): \(try await show(name))")
+    }
+}
+
+/// `mlgitops jobs run` in the background, as a second terminal would run it.
+final class BackgroundRunner: @unchecked Sendable {
+    let process = Process()
+
+    init(fixture: LocalRunFixture) throws {
+        process.executableURL = URL(fileURLWithPath: MLGitOpsBinary.path)
+        process.arguments = ["jobs", "run", "--state", fixture.state]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.repo.path)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// SIGKILL: no chance to hand anything back.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Waits for the runner to finish its work; its exit status.
+    func finish(timeout: TimeInterval = 90) async throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        if process.isRunning {
+            kill()
+            Issue.record("the runner did not finish within \(timeout) s")
+        }
+        return process.terminationStatus
+    }
+}
