@@ -22,6 +22,8 @@ struct RunnerSession {
     var keepRunningNote: Bool = false
 
     func run() async throws {
+        // What the command printed before (the plan, the apply) comes first.
+        fflush(nil)
         let stream: Int32 = progressToStandardError ? STDERR_FILENO : STDOUT_FILENO
         let terminal = isatty(stream) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let style = TerminalStyle(colors: terminal)

@@ -242,6 +242,44 @@ struct LocalRunTests {
         #expect(rows.count == 30 && Set(rows).count == 30)
     }
 
+    @Test func aFailedEnvironmentBuildFailsItsJobsWithTheLogAndIsNotRetriedForTheSameHash() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.repo.write("ml/environments/broken.yml", """
+            name: broken-env
+            image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:20240908.v1
+            conda_file: conda.yml
+            """)
+        try fixture.repo.write("ml/environments/conda.yml", """
+            name: broken
+            dependencies:
+              - python=3.11
+              - pip:
+                  - mlgitops-no-such-package-anywhere==0.0.1
+            """)
+        try fixture.repo.write("ml/jobs/needs.yml", """
+            type: command
+            command: python -c pass
+            code: ../src
+            environment: azureml:broken-env@latest
+            compute: azureml:cpu-cluster
+            """)
+        try fixture.commit()
+        let result = try await fixture.reconcileAndWait()
+        #expect(result.status == 1)
+        let document = try await fixture.show("jobs-needs")
+        #expect(document["state"] as? String == "Failed")
+        let reason = document["reason"] as? String ?? ""
+        #expect(reason.contains("environment build build-"), "\(reason)")
+        #expect(reason.contains("mlgitops-no-such-package-anywhere"), "the log's tail names the package: \(reason)")
+        let logPath = try #require(reason.split(separator: "(log: ").last?.split(separator: ")").first.map(String.init))
+        let before = try FileManager.default.attributesOfItem(atPath: logPath)[.modificationDate] as? Date
+
+        // Same definition: a second run finds the failed build and does not try again.
+        _ = try await fixture.mlgitops(["jobs", "run", "--state", fixture.state])
+        let after = try FileManager.default.attributesOfItem(atPath: logPath)[.modificationDate] as? Date
+        #expect(before == after)
+    }
+
     static func span(_ document: [String: Any]) -> (start: Date, end: Date)? {
         let format = ISO8601DateFormatter()
         guard let start = (document["startedAt"] as? String).flatMap(format.date(from:)),

@@ -81,7 +81,7 @@ struct StepExecution: Sendable {
         }
 
         run.state = .preparing
-        run.reason = "building or finding its environment"
+        run.reason = "preparing environment \(environmentLabel)"
         await save(run)
         let interpreter: String
         var note: String?
@@ -258,6 +258,21 @@ struct StepExecution: Sendable {
     }
 
     // MARK: Environment and code
+
+    private var environmentLabel: String {
+        let reference: EnvironmentReference?
+        switch step.body {
+        case .command(let task): reference = task.environment
+        case .parallel(let task): reference = task.environment
+        case .other: reference = nil
+        }
+        switch reference {
+        case .named(let name, let version)?: return name + (version.map { ":\($0)" } ?? "@latest")
+        case .inline(let environment)?: return "(inline, hash \(environment.hash.short))"
+        case .external(let text)?: return text
+        case nil: return "(none)"
+        }
+    }
 
     private enum Environment {
         case ready(String, note: String?)
