@@ -280,6 +280,58 @@ struct LocalRunTests {
         #expect(before == after)
     }
 
+    @Test func continueOnStepFailureRunsWhatDoesNotDependOnTheFailedStep() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.repo.write("ml/pipelines/steps.yml", """
+            type: pipeline
+            settings:
+              default_compute: azureml:cpu-cluster
+              continue_on_step_failure: true
+            inputs:
+              greeting: hello
+            jobs:
+              broken:
+                type: command
+                command: echo about to fail; exit 3
+                environment: azureml:local-env@latest
+                outputs:
+                  data:
+                    type: uri_folder
+              independent:
+                type: command
+                code: ../src
+                environment: azureml:local-env@latest
+                command: echo "${{inputs.word}} $GREETING" > ${{outputs.said}}/said.txt
+                environment_variables:
+                  GREETING: world
+                inputs:
+                  word: ${{parent.inputs.greeting}}
+                outputs:
+                  said:
+                    type: uri_folder
+              downstream:
+                type: command
+                environment: azureml:local-env@latest
+                command: ls ${{inputs.data}}
+                inputs:
+                  data:
+                    type: uri_folder
+                    path: ${{parent.jobs.broken.outputs.data}}
+            """)
+        try fixture.commit()
+        _ = try await fixture.reconcileAndWait()
+        let document = try await fixture.show("pipelines-steps")
+        #expect(document["state"] as? String == "Failed")
+        #expect(fixture.step(document, "broken")["state"] as? String == "Failed")
+        #expect((fixture.step(document, "broken")["reason"] as? String ?? "").contains("exited with status 3"))
+        #expect(fixture.log(document, step: "broken").contains("about to fail"))
+        #expect(fixture.step(document, "independent")["state"] as? String == "Completed")
+        let said = (fixture.step(document, "independent")["outputs"] as? [String: String])?["said"] ?? ""
+        #expect((try? String(contentsOfFile: said + "/said.txt", encoding: .utf8)) == "hello world\n")
+        #expect(fixture.step(document, "downstream")["state"] as? String == "Canceled")
+        #expect((fixture.step(document, "downstream")["reason"] as? String ?? "").contains("step broken"))
+    }
+
     static func span(_ document: [String: Any]) -> (start: Date, end: Date)? {
         let format = ISO8601DateFormatter()
         guard let start = (document["startedAt"] as? String).flatMap(format.date(from:)),
