@@ -80,6 +80,7 @@ public struct ServerlessPlacement: Sendable, Hashable, Codable {
     /// `prep: Standard_D1_v2 x1 dedicated (chosen by quota)`.
     public var summary: String {
         (step.map { "\($0): " } ?? "") + "\(size) x\(nodes) \(tier == .dedicated ? "dedicated" : "low-priority") (chosen by \(chosenBy == "quota" ? "quota" : "instance_type"))"
+            + (queues == nil ? "" : ", queues for quota")
     }
 }
 

@@ -37,6 +37,8 @@ public struct QuotaLedger: Sendable {
         /// nil for the regional total.
         var family: String?
         var cores: Int
+        /// Whether the number is the policy's `default_family_cores` (the family has no entry).
+        var fromDefault = false
     }
 
     /// Who holds cores: a cluster's worst case, or use outside clusters.
@@ -91,7 +93,7 @@ public struct QuotaLedger: Sendable {
             let entry = policy.families.first { $0.family.lowercased() == family.lowercased() }
             let number = tier == .dedicated ? entry?.dedicatedCores : entry?.lowPriorityCores
             if let cores = number ?? policy.defaultFamilyCores {
-                familyLimits.append(Limit(policy: policy, family: entry?.family ?? family, cores: cores))
+                familyLimits.append(Limit(policy: policy, family: entry?.family ?? family, cores: cores, fromDefault: number == nil))
             }
             if let total = tier == .dedicated ? policy.totalDedicatedCores : policy.totalLowPriorityCores {
                 totals.append(Limit(policy: policy, family: nil, cores: total))
@@ -112,7 +114,8 @@ public struct QuotaLedger: Sendable {
     private func account(_ location: String, _ limit: Limit, _ tier: ComputeTier) -> String {
         let holders = holders(location, limit, tier)
         let scope = "\(limit.policy.scope.rawValue) quota policy '\(limit.policy.name)'"
-        let what = limit.family == nil ? " \(Self.tierWord(tier)) cores in \(location)" : ""
+        let what = limit.family == nil
+            ? " \(Self.tierWord(tier)) cores in \(location)" : limit.fromDefault ? " (default_family_cores)" : ""
         guard !holders.isEmpty else { return "\(scope) allows \(limit.cores)\(what); nothing else holds any" }
         let total = holders.reduce(0) { $0 + $1.cores }
         let names = holders.prefix(4).map { "\($0.name) \($0.cores)" }.joined(separator: ", ")
@@ -199,7 +202,8 @@ public struct QuotaLedger: Sendable {
         return QuotaShortfall(
             policy: limit.policy.name,
             message: "\(limit.family ?? size.family) has no \(Self.tierWord(tier)) quota in \(location) "
-                + "(\(limit.policy.scope.rawValue) quota policy '\(limit.policy.name)' gives it 0 cores); \(size.name) needs \(size.vCPUs) per node"
+                + "(\(limit.policy.scope.rawValue) quota policy '\(limit.policy.name)' gives it 0 cores\(limit.fromDefault ? " by default_family_cores" : "")); "
+                + "\(size.name) needs \(size.vCPUs) per node"
                 + platform + "; families with room: \(rooms)",
             largestFit: 0,
             fix: "pick a size of a family with room (\(rooms)), or request \(Self.tierWord(tier)) quota for \(limit.family ?? size.family)",
