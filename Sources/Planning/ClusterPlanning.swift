@@ -23,7 +23,7 @@ extension PlanningContext {
                     changes: cluster.spec.fields.filter { !$0.value.hasPrefix("(") }
                         .map { FieldChange(field: $0.name, from: nil, to: $0.value) },
                     source: cluster.source)
-                action = quotaChecked(action, spec: cluster.spec)
+                action = quotaChecked(action, spec: cluster.spec, write: .create)
                 actions.append(finish(action, write: .create))
                 continue
             }
@@ -38,9 +38,9 @@ extension PlanningContext {
                 var action = PlanAction(
                     resource: id, verb: .update, operation: .updateClusterScale(name: cluster.name, spec: cluster.spec),
                     changes: changes, detail: "scale settings change in place", source: cluster.source)
-                action = quotaChecked(action, spec: cluster.spec)
+                action = quotaChecked(action, spec: cluster.spec, write: .scale)
                 // A blocked change leaves the cluster as it is, holding what it holds.
-                if action.verb == .blocked { ledger.hold(old.spec, as: id.description) }
+                if action.verb == .blocked || isLocked(.scale, id) { ledger.hold(old.spec, as: id.description) }
                 actions.append(finish(action, write: .scale))
             } else if options.allowReplace || cluster.allowsReplace {
                 var action = PlanAction(
@@ -53,8 +53,8 @@ extension PlanningContext {
                         message: "\(old.activeJobs) job(s) still use \(id); a cluster is never replaced while jobs run on it",
                         fix: "wait for the jobs to finish (mlgitops status), then reconcile again"))
                 } else {
-                    action = quotaChecked(action, spec: cluster.spec)
-                    if action.verb == .blocked { ledger.hold(old.spec, as: id.description) }
+                    action = quotaChecked(action, spec: cluster.spec, write: .delete)
+                    if action.verb == .blocked || isLocked(.delete, id) { ledger.hold(old.spec, as: id.description) }
                 }
                 actions.append(finish(action, write: .delete))
             } else {
@@ -88,13 +88,19 @@ extension PlanningContext {
         return actions
     }
 
-    /// Blocks `action` when `spec` does not fit the quota left; otherwise holds its cores.
-    private mutating func quotaChecked(_ action: PlanAction, spec: ClusterSpec) -> PlanAction {
+    /// Blocks `action` when `spec` does not fit the quota left; otherwise holds its cores. An
+    /// action a lock forbids is left to ``finish(_:write:)``: it holds nothing.
+    private mutating func quotaChecked(_ action: PlanAction, spec: ClusterSpec, write: WriteKind) -> PlanAction {
+        if isLocked(write, action.resource) { return action }
         if let shortfall = ledger.shortfall(for: spec) {
             return action.blocked(by: BlockReason(
                 rule: "quota", message: shortfall.message, fix: shortfall.fix, code: shortfall.code))
         }
         ledger.hold(spec, as: action.resource.description)
         return action
+    }
+
+    private func isLocked(_ write: WriteKind, _ resource: ResourceID) -> Bool {
+        LockRules.violation(of: write, on: resource, locks: current.locks) != nil
     }
 }
