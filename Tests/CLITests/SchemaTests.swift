@@ -120,6 +120,19 @@ struct SchemaTests {
         Breakage(
             file: "policies/locks.yml", replace: "scope: compute/gpu-cluster", with: "scope: cluster/gpu-cluster",
             expectedMessage: "scope: 'cluster/gpu-cluster' does not match"),
+        Breakage(
+            file: "policies/locks.yml", replace: "scope: compute/gpu-cluster",
+            with: "scope: compute/5f3a-azurebatch-cloudservicepublicip",
+            expectedMessage: "scope: 'compute/5f3a-azurebatch-cloudservicepublicip' does not match"),
+        Breakage(
+            file: "policies/quota.yml", replace: "max_nodes_per_cluster: 100", with: "max_nodes_per_cluster: 0",
+            expectedMessage: "0 is less than the minimum of 1"),
+        Breakage(
+            file: "policies/quota.yml", replace: "    - family: standardDSv2Family", with: "    - name: standardDSv2Family",
+            expectedMessage: "'family' is a required property"),
+        Breakage(
+            file: "policies/quota.yml", replace: "total_low_priority_cores: 24", with: "total_spot_cores: 24",
+            expectedMessage: "unknown key 'total_spot_cores'"),
     ]
 
     @Test("a broken copy of an example fails with a message that names the field", arguments: breakages)
