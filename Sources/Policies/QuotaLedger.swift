@@ -28,8 +28,8 @@ public enum ServerlessFit: Sendable, Hashable {
 /// and tier, against each policy's family limits and regional totals (docs/quota-policies.md).
 ///
 /// A workspace-scoped and a subscription-scoped policy of the same location both apply: a
-/// cluster must fit each. A family's limit is its entry's number for the tier, else the
-/// policy's `default_family_cores`, else none.
+/// cluster must fit each. A family's limit is its entry's number for the tier (none when the
+/// entry leaves the tier out); a family without an entry gets `default_family_cores`, else none.
 public struct QuotaLedger: Sendable {
     /// One limit that applies to a family and tier.
     struct Limit {
@@ -92,8 +92,10 @@ public struct QuotaLedger: Sendable {
         for policy in policies where policy.location.lowercased() == location.lowercased() {
             let entry = policy.families.first { $0.family.lowercased() == family.lowercased() }
             let number = tier == .dedicated ? entry?.dedicatedCores : entry?.lowPriorityCores
-            if let cores = number ?? policy.defaultFamilyCores {
-                familyLimits.append(Limit(policy: policy, family: entry?.family ?? family, cores: cores, fromDefault: number == nil))
+            // An entry without a number for this tier leaves the tier unlimited, as the local
+            // runner's admission reads it; only a family without an entry takes the default.
+            if let cores = entry == nil ? policy.defaultFamilyCores : number {
+                familyLimits.append(Limit(policy: policy, family: entry?.family ?? family, cores: cores, fromDefault: entry == nil))
             }
             if let total = tier == .dedicated ? policy.totalDedicatedCores : policy.totalLowPriorityCores {
                 totals.append(Limit(policy: policy, family: nil, cores: total))

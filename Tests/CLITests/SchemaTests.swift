@@ -229,3 +229,50 @@ extension SchemaTests {
         }
     }
 }
+
+extension SchemaTests {
+    /// The ```yaml blocks of a docs page.
+    static func yamlExamples(in page: String) throws -> [String] {
+        let text = try String(contentsOf: root.appendingPathComponent("docs/\(page)"), encoding: .utf8)
+        var examples: [String] = []
+        var current: [String]?
+        for line in text.components(separatedBy: "\n") {
+            if current == nil, line == "```yaml" {
+                current = []
+            } else if current != nil, line == "```" {
+                examples.append(current!.joined(separator: "\n") + "\n")
+                current = nil
+            } else if current != nil {
+                current!.append(line)
+            }
+        }
+        return examples
+    }
+
+    @Test("every example of the policy pages validates against its schema and with mlgitops validate")
+    func policyPageExamplesValidate() async throws {
+        let folder = try TemporaryFolder()
+        let repo = try ScratchRepository()
+        var files: [String] = []
+        for page in ["quota-policies.md", "resource-locks.md"] {
+            let examples = try Self.yamlExamples(in: page)
+            #expect(examples.count >= 3, "\(page) has \(examples.count) YAML examples")
+            for (index, example) in examples.enumerated() {
+                let name = "\(page.replacingOccurrences(of: ".md", with: ""))-\(index).yml"
+                try folder.write(name, example)
+                try repo.write("ml/\(name)", example)
+                files.append(folder.path(name))
+            }
+        }
+        let run = try await Validator.run(files)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines.last == "== \(files.count) ok, 0 failed, 0 skipped", "\(run.output)")
+        #expect(run.lines.filter { $0.hasPrefix("OK    quota-policy") || $0.hasPrefix("OK    resource-lock") }.count == files.count,
+                "\(run.output)")
+
+        try repo.commitAll("the documentation's examples")
+        let validate = try await MLGitOpsBinary.run(["validate", "--repo", repo.path, "--path", "ml"], in: repo.path)
+        #expect(validate.status == 0, "\(validate.output)")
+        #expect(!validate.stdout.contains("error"), "\(validate.stdout)")
+    }
+}

@@ -235,6 +235,7 @@ struct PolicyRulesTableTests {
                   families:
                     - family: standardDSv2Family
                       dedicated_cores: 8
+                      low_priority_cores: 0
                     - family: standardDv3Family
                       low_priority_cores: 4
 
