@@ -63,9 +63,17 @@ public struct QuotaLedger: Sendable {
     /// Counts cores in use outside clusters (compute instances, running serverless jobs).
     public mutating func holdUsage(location: String, family: String, tier: ComputeTier, cores: Int) {
         guard cores > 0 else { return }
-        let holder = Holder(name: "use outside clusters", cores: cores)
-        held[Self.key(location, family, tier), default: []].append(holder)
-        held[Self.key(location, nil, tier), default: []].append(holder)
+        add(Holder(name: "use outside clusters", cores: cores), Self.key(location, family, tier))
+        add(Holder(name: "use outside clusters", cores: cores), Self.key(location, nil, tier))
+    }
+
+    /// Adds `holder` under `key`, summing with an earlier holder of the same name.
+    private mutating func add(_ holder: Holder, _ key: String) {
+        if let index = held[key]?.firstIndex(where: { $0.name == holder.name }) {
+            held[key]![index].cores += holder.cores
+        } else {
+            held[key, default: []].append(holder)
+        }
     }
 
     private static func key(_ location: String, _ family: String?, _ tier: ComputeTier) -> String {
@@ -82,8 +90,8 @@ public struct QuotaLedger: Sendable {
         guard let size = catalog.size(named: spec.size) else { return }
         let holder = Holder(name: name, cores: spec.maxInstances * size.vCPUs)
         guard holder.cores > 0 else { return }
-        held[Self.key(location(of: spec), size.family, spec.tier), default: []].append(holder)
-        held[Self.key(location(of: spec), nil, spec.tier), default: []].append(holder)
+        add(holder, Self.key(location(of: spec), size.family, spec.tier))
+        add(holder, Self.key(location(of: spec), nil, spec.tier))
     }
 
     /// The limits on `family` and `tier` in `location`: family limits first, then regional totals.
@@ -112,7 +120,8 @@ public struct QuotaLedger: Sendable {
         max(0, limit.cores - holders(location, limit, tier).reduce(0) { $0 + $1.cores })
     }
 
-    /// `allows 48; 16 held by compute/a (16)` or `allows 48; nothing else holds any`.
+    /// `workspace quota policy 'we' allows 48; 24 held by compute/a 16, use outside clusters 8`,
+    /// or `... allows 48; nothing else holds any`.
     private func account(_ location: String, _ limit: Limit, _ tier: ComputeTier) -> String {
         let holders = holders(location, limit, tier)
         let scope = "\(limit.policy.scope.rawValue) quota policy '\(limit.policy.name)'"
