@@ -27,6 +27,7 @@ public enum PolicyCheck {
             if let job = schedule.job, !jobs.contains(where: { $0.source == job.source }) { jobs.append(job) }
         }
         for job in jobs {
+            found += cudaWarnings(job, desired: desired, catalog: catalog)
             for demand in job.serverlessDemands {
                 guard let name = demand.instanceType, let problem = catalog.problem(with: name, for: .serverless) else { continue }
                 found.append(Diagnostic(
@@ -92,5 +93,89 @@ public enum PolicyCheck {
             }
         }
         return found
+    }
+
+    /// A GPU size needs a minimum CUDA version per architecture (Ampere 11.0, Turing 10.0, the
+    /// older ones 9.0): an environment whose image names an older CUDA is a warning.
+    static func cudaWarnings(_ job: Job, desired: DesiredState, catalog: VMSizeCatalog) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for task in tasks(of: job) {
+            let sizeName: String?
+            switch task.compute {
+            case .cluster(let name): sizeName = desired.clusters.first { $0.name == name }?.spec.size
+            case .serverless, .unspecified: sizeName = task.instanceType
+            case .local: sizeName = nil
+            }
+            guard let sizeName, let size = catalog.size(named: sizeName), let architecture = size.gpuArchitecture,
+                let minimum = catalog.cudaMinimum(for: size), let wanted = cudaVersion(minimum)
+            else { continue }
+            let image: String?
+            let environment: String
+            switch task.environment {
+            case .named(let name, let version):
+                image = desired.environments.first { $0.name == name && (version == nil || $0.version == nil || $0.version == version) }?
+                    .definition.image
+                environment = "environment '\(name)'"
+            case .inline(let inline):
+                image = inline.definition.image
+                environment = "its inline environment"
+            case .external:
+                continue
+            }
+            guard let image, let used = cudaVersion(inImage: image), used < wanted else { continue }
+            found.append(Diagnostic(
+                .warning, at: job.source, field: (task.step.map { "jobs.\($0)." } ?? "") + "environment",
+                message: "job/\(job.name)\(task.step.map { " step \($0)" } ?? ""): runs on \(size.name) (\(architecture), CUDA \(minimum) or newer) "
+                    + "but \(environment) uses CUDA \(used.0).\(used.1) (image \(image))",
+                fix: "use an image with CUDA \(minimum) or newer, or a size whose GPUs this CUDA supports", rule: "cuda"))
+        }
+        return found
+    }
+
+    private struct Task {
+        var step: String?
+        var compute: ComputeTarget
+        var instanceType: String?
+        var environment: EnvironmentReference
+    }
+
+    private static func tasks(of job: Job) -> [Task] {
+        switch job.spec {
+        case .command(let task):
+            return [Task(step: nil, compute: task.compute, instanceType: task.instanceType, environment: task.environment)]
+        case .pipeline(let pipeline):
+            return pipeline.steps.compactMap { step in
+                switch step.body {
+                case .command(let task):
+                    return Task(step: step.name, compute: task.compute == .unspecified ? pipeline.defaultCompute : task.compute,
+                                instanceType: task.instanceType, environment: task.environment)
+                case .parallel(let task):
+                    return Task(step: step.name, compute: task.compute == .unspecified ? pipeline.defaultCompute : task.compute,
+                                instanceType: task.instanceType, environment: task.environment)
+                case .other:
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// `11.0` as (11, 0).
+    static func cudaVersion(_ text: String) -> (Int, Int)? {
+        let parts = text.split(separator: ".").compactMap { Int($0) }
+        return parts.isEmpty ? nil : (parts[0], parts.count > 1 ? parts[1] : 0)
+    }
+
+    /// The CUDA version an image names (`...-cuda10.1-cudnn7-...`, `cuda:11.8.0-...`).
+    static func cudaVersion(inImage image: String) -> (Int, Int)? {
+        let lower = image.lowercased()
+        var search = lower[...]
+        while let range = search.range(of: "cuda") {
+            var rest = search[range.upperBound...]
+            if rest.first == ":" || rest.first == "-" || rest.first == "_" { rest = rest.dropFirst() }
+            let digits = rest.prefix { $0.isNumber || $0 == "." }
+            if let version = cudaVersion(String(digits)), digits.first?.isNumber == true { return version }
+            search = search[range.upperBound...]
+        }
+        return nil
     }
 }

@@ -105,6 +105,20 @@ struct PolicyRulesTableTests {
             message: "min_instances is 1: that many nodes keep running (and cost) even when idle",
             fix: "use min_instances: 0 unless jobs need nodes ready at once")),
 
+        Row(rule: "cuda", files: [
+            "c.yml": cluster("a100", size: "Standard_ND96asr_v4", max: 1),
+            "e.yml": "name: old-env\nimage: mcr.microsoft.com/azureml/openmpi3.1.2-cuda10.1-cudnn7-ubuntu18.04\n",
+            "j.yml": job("train", "compute: azureml:a100\n").replacingOccurrences(of: "azureml:train-env:1", with: "azureml:old-env@latest"),
+        ], outcome: .diagnostic(
+            .warning, rule: "cuda", field: "environment", line: 1,
+            message: "job/train: runs on Standard_ND96asr_v4 (Ampere, CUDA 11.0 or newer) but environment 'old-env' uses CUDA 10.1 (image mcr.microsoft.com/azureml/openmpi3.1.2-cuda10.1-cudnn7-ubuntu18.04)",
+            fix: "use an image with CUDA 11.0 or newer")),
+        Row(rule: "cuda new enough", files: [
+            "c.yml": cluster("a100", size: "Standard_ND96asr_v4", max: 1),
+            "e.yml": "name: new-env\nimage: mcr.microsoft.com/azureml/openmpi4.1.0-cuda11.8-cudnn8-ubuntu22.04\n",
+            "j.yml": job("train", "compute: azureml:a100\n").replacingOccurrences(of: "azureml:train-env:1", with: "azureml:new-env@latest"),
+        ], outcome: .verbs(["compute/a100": .create, "environment/new-env": .build, "job/train": .submit])),
+
         // Quota
         Row(rule: "quota: family limit", files: [
             "c.yml": cluster("gpu", size: "Standard_NC24s_v3", max: 4),
