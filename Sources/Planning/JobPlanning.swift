@@ -78,7 +78,18 @@ extension PlanningContext {
                     resource: id, verb: .create, operation: .putSchedule(schedule), hash: schedule.hash.hex,
                     dependsOn: dependencies, source: schedule.source)
             }
-            if action.verb != .noop, let reason = blockedDependency(dependencies) { action = action.blocked(by: reason) }
+            // The jobs it creates run serverless like any job: show where, and refuse a schedule
+            // whose every run the platform would refuse.
+            var shortfall: BlockReason?
+            if action.verb != .noop, let job = schedule.job {
+                let (placements, reason) = placeServerless(job)
+                if !placements.isEmpty {
+                    action.serverless = placements
+                    action.detail = "serverless " + placements.map(\.summary).joined(separator: ", ")
+                }
+                shortfall = reason
+            }
+            if action.verb != .noop, let reason = blockedDependency(dependencies) ?? shortfall { action = action.blocked(by: reason) }
             actions.append(finish(action, write: action.verb == .create ? .create : .update))
         }
         let declared = Set(desired.schedules.map(\.name))

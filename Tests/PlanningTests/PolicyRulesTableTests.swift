@@ -278,6 +278,10 @@ struct PolicyRulesTableTests {
         ], outcome: .serverless(
             "job/nightly", verb: .submit,
             detail: "serverless prep: Standard_D1_v2 x1 dedicated (chosen by quota), train: Standard_D1_v2 x2 dedicated (chosen by quota)")),
+        Row(rule: "serverless: a schedule's jobs", files: [
+            "s.yml": "name: nightly\ntrigger:\n  type: cron\n  expression: \"0 2 * * *\"\ncreate_job: ./t/job.yml\n",
+            "t/job.yml": "type: pipeline\nsettings:\n  default_compute: serverless\njobs:\n  score:\n    command: echo hi\n    environment: azureml:e:1\n    resources:\n      instance_count: 2\n",
+        ], outcome: .serverless("schedule/nightly", verb: .create, detail: "serverless score: Standard_D1_v2 x2 dedicated (chosen by quota)")),
         Row(rule: "serverless: queues while clusters hold the cores", files: [
             "j.yml": job("train", "resources:\n  instance_type: Standard_DS3_v2\n"),
             "c.yml": cluster("cpu", max: 2),
