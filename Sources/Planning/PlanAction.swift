@@ -55,9 +55,13 @@ public struct BlockReason: Sendable, Hashable, Codable {
 public struct ServerlessPlacement: Sendable, Hashable, Codable {
     /// The pipeline step, nil for a command job.
     public var step: String?
+    /// The VM size, as the catalogue spells it.
     public var size: String
+    /// Its quota family.
     public var family: String
+    /// `resources.instance_count`.
     public var nodes: Int
+    /// `low_priority` for `queue_settings.job_tier: spot`, else `dedicated`.
     public var tier: ComputeTier
     /// `nodes x vCPUs` of the size.
     public var cores: Int

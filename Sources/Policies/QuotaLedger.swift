@@ -3,10 +3,13 @@ public import Manifests
 /// Why a cluster or a job does not fit the quota: the rule's message (with the numbers), what
 /// would work, and the platform's error code when the platform itself would refuse.
 public struct QuotaShortfall: Sendable, Hashable {
+    /// The policy whose limit binds (empty when no single one does).
     public var policy: String
+    /// What does not fit, with the numbers.
     public var message: String
     /// The largest `max_instances` (or `instance_count`) that fits (0 when none does).
     public var largestFit: Int
+    /// What would work.
     public var fix: String
     /// `ClusterMinNodesExceedCoreQuota`, `JobNodeCountExceedsCoreQuota`, or nil when only our
     /// worst-case arithmetic (not the platform) refuses.

@@ -2,6 +2,7 @@ public import Manifests
 
 /// The size a serverless task runs on, and how it fits the quota.
 public struct ServerlessChoice: Sendable, Hashable {
+    /// The size its nodes have.
     public var size: VMSize
     /// Whether the quota policies chose it (no `resources.instance_type`).
     public var chosenByQuota: Bool
@@ -56,5 +57,6 @@ public enum ServerlessSizing {
 
 /// A ``QuotaShortfall`` as an error, for `Result`.
 public struct QuotaShortfallError: Error, Sendable, Hashable {
+    /// Why nothing fits, and what would.
     public var shortfall: QuotaShortfall
 }

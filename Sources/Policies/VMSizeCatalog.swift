@@ -42,26 +42,39 @@ public struct VMSize: Sendable, Hashable, Codable {
 
 /// One supported VM series (the platform's table), whether or not sizes of it are known.
 public struct VMSeries: Sendable, Hashable, Codable {
+    /// As the platform's table names it, e.g. `NCasT4_v3`.
     public var name: String
     /// `general purpose`, `memory optimized`, `compute optimized`, `high performance compute`,
     /// `storage optimized` or `GPU`.
     public var category: String
+    /// Whether compute clusters may use it.
     public var clusters: Bool
+    /// Whether compute instances may use it.
     public var instances: Bool
+    /// `YYYY-MM-DD` when it was retired.
     public var retired: String?
+    /// The GPU architecture of its sizes, for GPU series.
     public var gpuArchitecture: String?
 }
 
 /// What a compute target may use a size for.
 public enum SizeUse: String, Sendable, Hashable {
-    case cluster, instance, serverless
+    /// A compute cluster's `size`.
+    case cluster
+    /// A compute instance's size.
+    case instance
+    /// A serverless job's `resources.instance_type`.
+    case serverless
 }
 
 /// Why a size may not be used.
 public struct SizeProblem: Sendable, Hashable {
-    /// `unknown-size`, `retired-size` or `size-not-for-clusters` (docs/quota-policies.md).
+    /// `unknown-size`, `retired-size`, `size-not-for-clusters` or `size-not-for-instances`
+    /// (docs/quota-policies.md).
     public var rule: String
+    /// What is wrong, naming the size (and the date or the nearest sizes).
     public var message: String
+    /// What would work.
     public var fix: String
 }
 
