@@ -1,5 +1,6 @@
 import ArgumentParser
 import Manifests
+import Policies
 import Rendering
 
 extension MLGitOps {
@@ -13,7 +14,12 @@ extension MLGitOps {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            var (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            // The policy rules (VM sizes, node cap, quota scopes) judge the files too; without a
+            // workspace, only the declared policies count.
+            desired.diagnostics = (desired.diagnostics + PolicyCheck.diagnostics(
+                for: desired, policies: desired.quotaPolicies, workspaceLocation: nil, catalog: .shipped)
+            ).sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
             switch output.output {
             case .json:
                 print(MachineOutput.validation(desired.diagnostics, revision: commit.sha))
