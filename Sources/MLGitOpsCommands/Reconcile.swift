@@ -35,17 +35,30 @@ extension MLGitOps {
         }
     }
 
-    /// `mlgitops plan`: the same as `reconcile --dry-run`.
+    /// `mlgitops plan`: the same as `reconcile --dry-run`; with `--base`, a pull request's plan.
     struct PlanCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "plan", abstract: "Show what a reconcile would do (the same as reconcile --dry-run).")
+            commandName: "plan", abstract: "Show what a reconcile would do (the same as reconcile --dry-run).",
+            discussion: """
+                With --base REF (and --head REF), plans a pull request: both revisions against the \
+                workspace, showing what the head changes relative to the base (--format markdown \
+                makes a pull-request comment). Exit codes then: 0 no changes, 2 changes, 3 changes \
+                with blocked actions, 1 errors (docs/pull-requests.md).
+                """)
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
+        @OptionGroup var review: ReviewOptions
 
         func run() async throws {
+            if review.base != nil {  // Pull-request plan (issue 5): PlanReview.swift.
+                return try await PlanReview(repository: repository, state: state, output: output, flags: flags, review: review).run()
+            }
+            if review.head != nil || review.format != nil {
+                throw ValidationError("--head and --format go with --base (a pull-request plan)")
+            }
             try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: true).run()
         }
     }
