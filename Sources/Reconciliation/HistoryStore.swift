@@ -54,7 +54,7 @@ public final class HistoryStore: Sendable {
             }
             try db.create(index: "action_results_resource", on: "action_results", columns: ["resource"])
         }
-        migrator.registerMigration("v2") { db in
+        migrator.registerMigration("v2-apply-lease") { db in
             // Which process applied: with the apply lease, reconciles never overlap in time.
             try db.alter(table: "reconciles") { t in t.add(column: "holder", .text) }
             // The apply lease (ApplyLease): at most one row, the current holder.

@@ -40,7 +40,7 @@ struct CrashResumeTests {
         switch index % 3 {
         case 0: .atMarker(point: "started", count: Int.random(in: 1...3, using: &generator))
         case 1: .atMarker(point: "performed", count: Int.random(in: 1...3, using: &generator))
-        default: .afterMicroseconds(Int.random(in: 5_000...400_000, using: &generator))
+        default: .afterMicroseconds(Int.random(in: 5_000...250_000, using: &generator))
         }
     }
 

@@ -19,8 +19,10 @@ struct OneWriterTests {
         let state = repo.path + "/.state"
         let arguments = ["reconcile", "--repo", repo.path, "--path", "ml", "--state", state]
 
-        // The first applies slowly (40 ms at each journal point: about a second in all).
-        let first = try PausedApply(arguments, in: repo.path, pauseMilliseconds: 40)
+        // The first stops at its first journal point for as long as the gate file exists.
+        let gate = repo.path + "/gate"
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let first = try PausedApply(arguments, in: repo.path, pauseMilliseconds: 20, gate: gate)
         await first.waitForMarkers(1)
 
         // Meanwhile, one that will not wait is refused, naming the holder; it changed nothing.
@@ -31,7 +33,10 @@ struct OneWriterTests {
         #expect(refused.stderr.contains("reconcile"), "the holder's command: \(refused.stderr)")
 
         // One that waits starts after the first and applies (its own pause hook on too).
-        let second = try PausedApply(arguments + ["--lease-wait", "120"], in: repo.path, pauseMilliseconds: 40)
+        let second = try PausedApply(arguments + ["--lease-wait", "120"], in: repo.path, pauseMilliseconds: 20)
+        await second.waitForOutput(containing: "waiting up to 120s")
+        #expect(second.process.isRunning, "the second waits while the first holds the lease")
+        try FileManager.default.removeItem(atPath: gate)
         let firstOutcome = try await first.finish()
         let secondOutcome = try await second.finish()
         #expect(firstOutcome.status == 0, "\(firstOutcome.stderr)")

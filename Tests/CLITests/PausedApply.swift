@@ -44,11 +44,12 @@ final class PausedApply: @unchecked Sendable {
     private var markers: [String] = []
     private var killed = false
     private let kill: Kill
-    private var markerWaiters: [(Int, CheckedContinuation<Void, Never>)] = []
+    /// Waiters for a condition on what it printed, checked on every chunk of standard error.
+    private var waiters: [(condition: @Sendable (_ markers: [String], _ stderr: String) -> Bool, CheckedContinuation<Void, Never>)] = []
     private let exited: AsyncStream<Void>
     private let exitContinuation: AsyncStream<Void>.Continuation
 
-    init(_ arguments: [String], in directory: String, pauseMilliseconds: Int, kill: Kill = .never) throws {
+    init(_ arguments: [String], in directory: String, pauseMilliseconds: Int, gate: String? = nil, kill: Kill = .never) throws {
         self.kill = kill
         (exited, exitContinuation) = AsyncStream<Void>.makeStream()
         process.executableURL = URL(fileURLWithPath: MLGitOpsBinary.path)
@@ -57,6 +58,7 @@ final class PausedApply: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["MLGITOPS_TEST_PAUSE_MS"] = String(pauseMilliseconds)
+        if let gate { environment["MLGITOPS_TEST_PAUSE_GATE"] = gate }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         let pipe = Pipe()
@@ -100,8 +102,8 @@ final class PausedApply: @unchecked Sendable {
                 Glibc.kill(process.processIdentifier, SIGKILL)
             }
         }
-        markerWaiters.removeAll { count, continuation in
-            guard markers.count >= count else { return false }
+        waiters.removeAll { condition, continuation in
+            guard condition(markers, all) else { return false }
             ready.append(continuation)
             return true
         }
@@ -112,18 +114,27 @@ final class PausedApply: @unchecked Sendable {
     private func releaseWaiters() {
         lock.lock()
         ended = true
-        let waiting = markerWaiters.map(\.1)
-        markerWaiters.removeAll()
+        let waiting = waiters.map(\.1)
+        waiters.removeAll()
         lock.unlock()
         waiting.forEach { $0.resume() }
     }
 
     /// Waits until it wrote `count` markers (or ended).
     func waitForMarkers(_ count: Int) async {
+        await waitUntil { markers, _ in markers.count >= count }
+    }
+
+    /// Waits until its standard error contains `text` (or it ended).
+    func waitForOutput(containing text: String) async {
+        await waitUntil { _, stderr in stderr.contains(text) }
+    }
+
+    private func waitUntil(_ condition: @escaping @Sendable ([String], String) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = lock.withLock {
-                if markers.count >= count || ended { return true }
-                markerWaiters.append((count, continuation))
+                if condition(markers, all) || ended { return true }
+                waiters.append((condition, continuation))
                 return false
             }
             if now { continuation.resume() }
