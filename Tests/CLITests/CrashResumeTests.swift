@@ -89,6 +89,11 @@ struct CrashResumeTests {
         let builds = Set(environments.compactMap { $0["buildID"] as? String })
         #expect(builds.count == Self.jobCount + 2, "one build per definition")
 
+        // No half-written job snapshot is left behind.
+        let snapshots = (try? FileManager.default.contentsOfDirectory(atPath: state + "/snapshots")) ?? []
+        #expect(!snapshots.contains { $0.hasPrefix(".partial-") }, "\(snapshots)")
+        #expect(snapshots.count == Self.jobCount + 2, "one snapshot per job definition: \(snapshots)")
+
         // The history, as written.
         let records = try await HistoryDatabase.query(state, "SELECT id, status FROM reconciles ORDER BY id")
         let statuses = records.map { $0[1] as? String ?? "" }
