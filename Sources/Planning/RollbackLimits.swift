@@ -27,10 +27,11 @@ public enum RollbackLimits {
             guard let reason = action.blockedBy else { continue }
             switch reason.rule {
             case "create-only":
+                let changed = action.changes.map { "\($0.field) stays \($0.from ?? "unset")" }.joined(separator: ", ")
                 limits.append(RollbackLimit(
                     resource: action.resource.description, rule: "create-only",
-                    message: "not reverted: clusters are create-only, so it keeps its current spec (\(reason.message))"
-                        + (options.allowReplace ? "" : "; --allow-replace would delete and re-create it")))
+                    message: "not reverted, clusters are create-only" + (changed.isEmpty ? "" : ": \(changed)")
+                        + (reason.fix.map { " (to change it anyway: \($0))" } ?? "")))
             case "immutable-version":
                 limits.append(RollbackLimit(
                     resource: action.resource.description, rule: "immutable-version",
