@@ -220,29 +220,55 @@ public final class ApplyLease: Sendable {
 }
 
 /// A lease this process holds: a heartbeat keeps it alive until it is released.
+///
+/// The heartbeat runs on its own thread, not the cooperative pool: a pool kept busy by the
+/// apply must not make a live holder look dead.
 public final class HeldLease: Sendable {
     public let lease: ApplyLease
     public let holder: LeaseHolder
-    private let heartbeatTask: Task<Void, Never>
+    /// Signalled on release: ends the heartbeat's wait at once.
+    private let stop = DispatchSemaphore(value: 0)
+    private let releases = ReleaseCount()
 
     init(lease: ApplyLease, holder: LeaseHolder) {
         self.lease = lease
         self.holder = holder
         let interval = max(0.5, lease.timeToLive / 4)
-        heartbeatTask = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
-                if Task.isCancelled { break }
-                _ = try? lease.heartbeat(holder)
+        let stop = stop
+        let thread = Thread {
+            while stop.wait(timeout: .now() + interval) == .timedOut {
+                if (try? lease.heartbeat(holder)) == false {
+                    FileHandle.standardError.write(Data(
+                        "warning: the apply lease was taken over by another process (this one was silent for more than \(Int(lease.timeToLive))s)\n".utf8))
+                    return
+                }
             }
         }
+        thread.name = "mlgitops.lease-heartbeat"
+        thread.start()
     }
 
-    /// Stops the heartbeat and frees the lease for the next process.
+    /// Stops the heartbeat and frees the lease for the next process. Idempotent.
     public func release() {
-        heartbeatTask.cancel()
+        guard releases.isFirst() else { return }
+        stop.signal()
         try? lease.release(holder)
     }
 
-    deinit { heartbeatTask.cancel() }
+    deinit { release() }
+}
+
+/// Tells the first release from later ones (a lock and a flag: a Mutex needs macOS 15, and
+/// libdispatch traps on a semaphore freed below its start value).
+private final class ReleaseCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var released = false
+
+    func isFirst() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if released { return false }
+        released = true
+        return true
+    }
 }

@@ -89,5 +89,20 @@ struct ApplyLeaseTests {
         // The old holder learns it lost the lease.
         #expect(try lease.heartbeat(remote, now: now.addingTimeInterval(62)) == false)
     }
-}
 
+    @Test func theHeartbeatKeepsALongApplyAlive() async throws {
+        let state = try ScratchDirectory()
+        let lease = ApplyLease(history: try HistoryStore(stateDirectory: state.path), timeToLive: 4)
+        // On another host, only the heartbeat (every second here) says it is alive.
+        let held = try await lease.acquire(holder("long", pid: 99_999_999, host: "elsewhere"))
+        try await Task.sleep(nanoseconds: 6_000_000_000)
+        guard case .held(let by) = try lease.tryAcquire(holder("other")) else {
+            Issue.record("a live holder's lease expired after 1.5 times its time to live")
+            return
+        }
+        #expect(by.token == "long")
+        held.release()
+        held.release()
+        #expect(try lease.holder() == nil)
+    }
+}
