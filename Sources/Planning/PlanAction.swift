@@ -135,7 +135,7 @@ public struct PlanAction: Sendable, Hashable, Codable {
 }
 
 /// A plan: what a reconcile would do, in order.
-public struct Plan: Sendable, Codable {
+public struct Plan: Sendable, Hashable, Codable {
     /// The commit planned.
     public var revision: String?
     /// Every managed resource's action, in the order an apply performs them.

@@ -53,8 +53,14 @@ enum JobSnapshot {
         let final = URL(fileURLWithPath: stateDirectory).appendingPathComponent(relative)
         let manager = FileManager.default
         if manager.fileExists(atPath: final.path) { return relative }
-        let partial = URL(fileURLWithPath: stateDirectory)
-            .appendingPathComponent("snapshots/.partial-\(job.hash.hex.prefix(16))-\(UUID().uuidString.prefix(8))")
+        let snapshots = URL(fileURLWithPath: stateDirectory).appendingPathComponent("snapshots")
+        let partialPrefix = ".partial-\(job.hash.hex.prefix(16))-"
+        // A process killed while writing this snapshot left its partial folder: applies run one
+        // at a time (the apply lease), so any partial of this job is an orphan.
+        for orphan in (try? manager.contentsOfDirectory(atPath: snapshots.path)) ?? [] where orphan.hasPrefix(partialPrefix) {
+            try? manager.removeItem(at: snapshots.appendingPathComponent(orphan))
+        }
+        let partial = snapshots.appendingPathComponent(partialPrefix + UUID().uuidString.prefix(8))
         do {
             try manager.createDirectory(at: partial, withIntermediateDirectories: true)
             var folders: Set<String> = []
