@@ -4,7 +4,7 @@ public import Planning
 /// A difference between git and the workspace that git did not cause: someone changed the
 /// workspace out of band (deleted a cluster, scaled it, removed an environment version, added
 /// or removed a lock).
-public struct DriftItem: Sendable, Hashable, Codable {
+public struct DriftItem: Sendable, Hashable, Encodable {
     /// The resource that drifted.
     public var resource: ResourceID
     /// What the plan would do about it (`create`, `build`, `update`, `delete`, `blocked`...).
@@ -13,10 +13,21 @@ public struct DriftItem: Sendable, Hashable, Codable {
     public var detail: String
     /// Whether `--self-heal` repairs it (what the rules allow).
     public var repairable: Bool
+
+    private enum CodingKeys: String, CodingKey { case resource, verb, detail, repairable }
+
+    /// The resource as `kind/name`, as everywhere in the JSON output.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(resource.description, forKey: .resource)
+        try container.encode(verb, forKey: .verb)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(repairable, forKey: .repairable)
+    }
 }
 
 /// The drift found by one plan, and what self-healing may repair of it.
-public struct DriftReport: Sendable, Codable {
+public struct DriftReport: Sendable, Encodable {
     public var items: [DriftItem]
 
     /// The drift in `plan` outside `scope`: every out-of-scope difference, and every resource in

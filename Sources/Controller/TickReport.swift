@@ -3,7 +3,7 @@ public import Planning
 public import Reconciliation
 
 /// What one tick of the sync loop did: the output of `sync` (one line or JSON object per tick).
-public struct TickReport: Sendable, Codable {
+public struct TickReport: Sendable, Encodable {
     /// How the tick ended.
     public enum Outcome: String, Sendable, Codable {
         /// The branch did not move and no drift check was due: nothing was planned.

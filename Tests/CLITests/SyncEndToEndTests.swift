@@ -112,10 +112,10 @@ struct SyncEndToEndTests {
     @Test func appliesEachCommitOfAnHTTPRemoteOnceInOrder() async throws {
         let remote = try Remote()
         let server = try GitHTTPServer(serving: remote.bare)
+        defer { server.stop() }
         let port = try await server.port()
         let state = try ScratchDirectory()
         try await followsThreeCommits(url: "http://127.0.0.1:\(port)/git/backend/remote.git", remote: remote, state: state)
-        _ = await server.process.stop()
     }
 
     @Test func driftIsReportedAndRepairedOnlyWithSelfHeal() async throws {
@@ -285,12 +285,18 @@ struct SyncEndToEndTests {
 }
 
 /// `git http-backend` behind Python's CGI server on 127.0.0.1: a smart-HTTP git remote.
+///
+/// The server is started detached (through `sh`), so it outlives no wait of the test, and it
+/// closes every descriptor it inherited first.
 final class GitHTTPServer: @unchecked Sendable {
-    let process: BackgroundProcess
     let root: ScratchDirectory
+    let pid: Int32
 
     static let script = """
         import http.server, os, sys
+        # Descriptors inherited from the test (Foundation watches its children through a
+        # socket each holds): keeping one would hide that child's exit from the test.
+        os.closerange(3, 65536)
         root = sys.argv[1]
         os.makedirs(os.path.join(root, "git"), exist_ok=True)
         link = os.path.join(root, "git", "backend")
@@ -307,7 +313,8 @@ final class GitHTTPServer: @unchecked Sendable {
             def log_message(self, *args):
                 pass
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        print(server.server_address[1], flush=True)
+        with open(os.path.join(root, "port"), "w") as f:
+            f.write(str(server.server_address[1]))
         server.serve_forever()
         """
 
@@ -317,17 +324,26 @@ final class GitHTTPServer: @unchecked Sendable {
         try FileManager.default.createSymbolicLink(atPath: root.appending("remote.git"), withDestinationPath: bare)
         let script = root.appending("serve.py")
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
-        process = try BackgroundProcess("/usr/bin/env", ["python3", "-W", "ignore", script, root.path], in: root.path)
+        let output = try ScratchRepository.run(
+            ["sh", "-c", "python3 -W ignore \"$0\" \"$1\" </dev/null >\"$1/log\" 2>&1 & echo $!", script, root.path],
+            in: root.path)
+        pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// The port, once the server printed it.
+    /// The port, once the server wrote it.
     func port() async throws -> Int {
         let end = Date().addingTimeInterval(30)
         while Date() < end {
-            if let port = Int(process.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) { return port }
+            if let text = try? String(contentsOfFile: root.appending("port"), encoding: .utf8), let port = Int(text) {
+                return port
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw ServerDidNotStart(stderr: process.stderr)
+        throw ServerDidNotStart(stderr: (try? String(contentsOfFile: root.appending("log"), encoding: .utf8)) ?? "")
+    }
+
+    func stop() {
+        if pid > 0 { kill(pid, SIGKILL) }
     }
 }
 
