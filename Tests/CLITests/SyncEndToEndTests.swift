@@ -193,6 +193,54 @@ struct SyncEndToEndTests {
             == ["compute/gpu-cluster", "resource_lock/portal-lock"])
     }
 
+    /// The loop itself: a running `sync` with a short interval picks up each push on its own.
+    @Test func aRunningSyncAppliesEachPushOnItsInterval() async throws {
+        let remote = try Remote()
+        let state = try ScratchDirectory()
+        let sync = try BackgroundProcess(
+            MLGitOpsBinary.path,
+            ["sync", "--repo", "file://" + remote.bare, "--branch", "main", "--path", "ml", "--state", state.path,
+             "--interval", "200ms", "--jitter", "0.5", "--output", "json"],
+            in: state.path, environment: ["NO_COLOR": "1"])
+        #expect(try await waitFor { try await Self.history(state.path).count == 1 }, "\(sync.stderr)")
+        for name in ["gpu", "infer", "batch"] {
+            let before = try await Self.history(state.path).count
+            try remote.push("add \(name)", ["ml/clusters/\(name).yml": Self.cluster("\(name)-cluster")])
+            #expect(try await waitFor { try await Self.history(state.path).count == before + 1 }, "\(sync.stderr)")
+        }
+        // Idle ticks after the last push plan nothing.
+        let ticksBefore = Self.ticks(sync.stdout).count
+        #expect(try await waitFor { Self.ticks(sync.stdout).count >= ticksBefore + 3 })
+        #expect(await sync.stop(SIGTERM) == 0, "\(sync.stderr)")
+
+        let history = try await Self.history(state.path)
+        #expect(history.compactMap { $0["revision"] as? String } == remote.shas.reversed())
+        #expect(history.allSatisfy { $0["trigger"] as? String == "sync" })
+        let ticks = Self.ticks(sync.stdout)
+        let applied = ticks.filter { $0["outcome"] as? String == "applied" }.compactMap { $0["revision"] as? String }
+        #expect(applied == remote.shas, "each commit applied once, in order")
+        #expect(ticks.filter { $0["outcome"] as? String != "applied" }.allSatisfy { $0["outcome"] as? String == "unchanged" })
+        #expect(sync.stderr.contains("\"message\":\"sync stopped\""), "\(sync.stderr)")
+    }
+
+    /// SIGTERM while a fetch hangs on a silent remote: the tick is abandoned after the grace
+    /// period and the process still exits 0, leaving nothing half-done.
+    @Test func sigtermDuringAHungFetchExitsZero() async throws {
+        let silent = try SilentListener()
+        let state = try ScratchDirectory()
+        let sync = try BackgroundProcess(
+            MLGitOpsBinary.path,
+            ["sync", "--repo", "http://127.0.0.1:\(silent.port)/repo.git", "--state", state.path,
+             "--fetch-timeout", "120s", "--stop-grace", "1s"],
+            in: state.path, environment: ["NO_COLOR": "1"])
+        #expect(try await waitFor { sync.stderr.contains("sync started") }, "\(sync.stderr)")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(await sync.stop(SIGTERM) == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("abandoned"), "\(sync.stderr)")
+        let records = try await Self.history(state.path)
+        #expect(records.isEmpty, "nothing was applied")
+    }
+
     @Test func webhooksTriggerASyncOnlyWithTheSecret() async throws {
         let remote = try Remote()
         let state = try ScratchDirectory()
@@ -345,6 +393,31 @@ final class GitHTTPServer: @unchecked Sendable {
     func stop() {
         if pid > 0 { kill(pid, SIGKILL) }
     }
+}
+
+/// A TCP listener on 127.0.0.1 that never accepts nor answers: a remote that hangs.
+final class SilentListener: @unchecked Sendable {
+    let socket: Int32
+    let port: Int
+
+    init() throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let socket = socket
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && listen(socket, 16) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard ok else { throw POSIXError(.EADDRNOTAVAIL) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(socket) }
 }
 
 /// The git HTTP server printed no port.
