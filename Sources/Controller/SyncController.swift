@@ -23,6 +23,8 @@ public actor SyncController {
     private let logger: Logger
     private let repository: FollowedRepository
     private nonisolated let mailbox = TriggerMailbox()
+    /// Parsed manifests by blob id: after a new commit only the changed files are parsed.
+    nonisolated let parsedFiles = ParsedFileCache()
 
     private var memory: SyncMemory
     /// The desired state of the last applied commit, to compare a new commit with.
@@ -125,6 +127,15 @@ public actor SyncController {
     }
 
     private func plan(_ head: CommitInfo, in gitRepository: GitRepository, moved: Bool, report: TickReport) async throws -> TickReport {
+        let parsedBefore = parsedFiles.parsedFiles
+        var result = try await planAndApply(head, in: gitRepository, moved: moved, report: report)
+        result.parsedFiles = parsedFiles.parsedFiles - parsedBefore
+        return result
+    }
+
+    private func planAndApply(
+        _ head: CommitInfo, in gitRepository: GitRepository, moved: Bool, report: TickReport
+    ) async throws -> TickReport {
         var report = report
         // The desired state at the head. When the tree did not change since the applied commit
         // (a merge of nothing, an empty commit), nothing is read again.
@@ -137,10 +148,10 @@ public actor SyncController {
                 desired = previous
                 desired.commit = head
             } else {
-                desired = try await load(head, from: gitRepository)
+                desired = try await load(head, from: gitRepository, keepingOnlyItsFiles: true)
             }
         } else {
-            desired = try await load(head, from: gitRepository)
+            desired = try await load(head, from: gitRepository, keepingOnlyItsFiles: true)
         }
         if desired.hasErrors {
             rejected = head.sha
@@ -232,13 +243,19 @@ public actor SyncController {
         return state
     }
 
-    private func load(_ commit: CommitInfo, from gitRepository: GitRepository) async throws -> DesiredState {
+    /// Loads the manifests at `commit`, parsing only files not parsed before; with
+    /// `keepingOnlyItsFiles`, the cache then forgets files not in this commit.
+    private func load(
+        _ commit: CommitInfo, from gitRepository: GitRepository, keepingOnlyItsFiles: Bool = false
+    ) async throws -> DesiredState {
         let snapshot = try await gitRepository.snapshot(of: commit.sha)
         let path = ManifestPath.normalized(settings.path)
         if !path.isEmpty, !snapshot.isDirectory(path) {
             throw GitError.pathNotFound(path: path, revision: commit.shortSHA)
         }
-        return ManifestLoader.load(snapshot, path: path)
+        let state = ManifestLoader.load(snapshot, path: path, cache: parsedFiles)
+        if keepingOnlyItsFiles { parsedFiles.retain(only: Set(snapshot.files.values.map(\.blobID))) }
+        return state
     }
 
     // MARK: Logs

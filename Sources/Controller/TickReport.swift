@@ -33,6 +33,8 @@ public struct TickReport: Sendable, Encodable {
     public var previousRevision: String?
     /// Paths changed since the previous applied commit (nil when not computed).
     public var changedPaths: Int?
+    /// YAML files parsed by this tick: after a new commit, only those whose content changed.
+    public var parsedFiles: Int?
     /// Counts by verb of the actions applied (or, for a dry run, that would be).
     public var actions: [String: Int]
     /// The history entry of the apply, if one was made.

@@ -34,6 +34,7 @@ struct SyncControllerTests {
 
         let applied = await sync.tick(.start)
         #expect(applied.outcome == .applied, "\(applied.summary)")
+        #expect(applied.parsedFiles == 2)
         #expect(applied.revision == first)
         #expect(try history.records().map(\.trigger) == ["sync"])
 
@@ -49,6 +50,7 @@ struct SyncControllerTests {
         #expect(next.outcome == .applied, "\(next.summary)")
         #expect(next.revision == second)
         #expect(next.changedPaths == 1)
+        #expect(next.parsedFiles == 1, "only the changed manifest is parsed")
         #expect(next.drift.map(\.resource.description) == ["compute/cluster-a"])
         #expect(next.repaired.isEmpty)
         let names = try await workspace.observe().clusters.map(\.name)
