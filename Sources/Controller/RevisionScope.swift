@@ -59,8 +59,9 @@ public struct RevisionScope: Sendable {
             cluster.source = here
             result[ResourceID(.compute, cluster.name)] = String(describing: cluster)
         }
+        // Several pinned versions of one environment share its resource: all count.
         for environment in state.environments {
-            result[ResourceID(.environment, environment.name)] = environment.hash.hex + ":" + (environment.version ?? "")
+            result[ResourceID(.environment, environment.name), default: ""] += environment.hash.hex + ":" + (environment.version ?? "") + ";"
         }
         for job in state.jobs { result[ResourceID(.job, job.name)] = job.hash.hex }
         for schedule in state.schedules { result[ResourceID(.schedule, schedule.name)] = schedule.hash.hex }

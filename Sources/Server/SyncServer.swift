@@ -73,7 +73,14 @@ public struct SyncServer: Sendable {
             group.addTask { try await app.run() }
             group.addTask { await controller.run(once: once, report: report) }
             // The first to end is the loop (stopped) or the server (failed to bind): end both.
-            try await group.next()
+            // The loop does not watch task cancellation, so it is told to stop as well.
+            do {
+                try await group.next()
+            } catch {
+                controller.stop()
+                throw error
+            }
+            controller.stop()
             group.cancelAll()
         }
     }
