@@ -95,6 +95,13 @@ extension MLGitOps {
             if webhookSecretFile != nil, listen == nil {
                 throw ValidationError("--webhook-secret-file is only used with --listen HOST:PORT")
             }
+            if let listen {
+                do {
+                    try SyncServer.check(address: listen, secretFile: webhookSecretFile)
+                } catch {
+                    throw ValidationError("\(error)")
+                }
+            }
         }
 
         func run() async throws {
@@ -110,6 +117,9 @@ extension MLGitOps {
             let controller = SyncController(
                 settings: settings, workspace: try LocalWorkspace(stateDirectory: state.state),
                 history: try HistoryStore(stateDirectory: state.state), logger: logger)
+            let server = try listen.map {
+                try SyncServer(address: $0, secretFile: webhookSecretFile, controller: controller, logger: logger)
+            }
             logger.info(
                 "sync started",
                 metadata: [
@@ -125,9 +135,8 @@ extension MLGitOps {
                 if [.failed, .fetchFailed, .invalid].contains(tick.outcome) { failed.value = true }
                 Self.show(tick, format: format)
             }
-            if let listen {
-                try await SyncServer(address: listen, secretFile: webhookSecretFile, controller: controller, logger: logger)
-                    .run(once: once, report: report)
+            if let server {
+                try await server.run(once: once, report: report)
             } else {
                 await controller.run(once: once, report: report)
             }

@@ -20,14 +20,23 @@ public struct SyncServer: Sendable {
     /// A server for `controller` at `address` (`HOST:PORT`); deliveries are authenticated with
     /// the secret in `secretFile` (without one, every delivery is refused).
     public init(address: String, secretFile: String?, controller: SyncController, logger: Logger) throws {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            (0...65535).contains(port), colon != address.startIndex
-        else { throw ServerError.badAddress(address) }
-        self.host = String(address[..<colon])
-        self.port = port
+        (self.host, self.port) = try Self.parse(address)
         self.controller = controller
         self.authentication = try secretFile.map { try WebhookAuthentication.load(from: $0) }
         self.logger = logger
+    }
+
+    /// Checks `--listen` and `--webhook-secret-file` before anything is created.
+    public static func check(address: String, secretFile: String?) throws {
+        _ = try parse(address)
+        _ = try secretFile.map { try WebhookAuthentication.load(from: $0) }
+    }
+
+    private static func parse(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port), colon != address.startIndex
+        else { throw ServerError.badAddress(address) }
+        return (String(address[..<colon]), port)
     }
 
     /// Serves until the controller's loop ends (after `stop()`), then shuts the listener down.
@@ -64,25 +73,41 @@ public struct SyncServer: Sendable {
         var serverLogger = logger
         serverLogger.logLevel = .warning
         let logger = logger, address = "\(host):\(port)"
+        let (running, announce) = AsyncStream<Void>.makeStream()
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
-            onServerRunning: { _ in logger.info("listening", metadata: ["address": "\(address)"]) },
+            onServerRunning: { _ in
+                logger.info("listening", metadata: ["address": "\(address)"])
+                announce.yield()
+            },
             logger: serverLogger)
-        let controller = controller
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            group.addTask { await controller.run(once: once, report: report) }
-            // The first to end is the loop (stopped) or the server (failed to bind): end both.
-            // The loop does not watch task cancellation, so it is told to stop as well.
-            do {
-                try await group.next()
-            } catch {
-                controller.stop()
-                throw error
-            }
-            controller.stop()
-            group.cancelAll()
+        let server = Task {
+            defer { announce.finish() }
+            try await app.run()
         }
+        // The loop starts once the listener is up: a taken port fails before anything is applied.
+        var listening = false
+        for await _ in running {
+            listening = true
+            break
+        }
+        guard listening else {
+            do {
+                try await server.value
+            } catch {
+                throw ServerError.cannotListen(address: address, detail: "\(error)")
+            }
+            return
+        }
+        // The listener failing later stops the loop after its tick.
+        let controller = controller
+        let watcher = Task {
+            if case .failure = await server.result { controller.stop() }
+        }
+        await controller.run(once: once, report: report)
+        server.cancel()
+        watcher.cancel()
+        if case .failure(let error) = await server.result, !(error is CancellationError) { throw error }
     }
 }
 

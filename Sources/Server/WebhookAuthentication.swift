@@ -66,6 +66,8 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
     case secretUnreadable(path: String, detail: String)
     /// `--listen` is not `HOST:PORT`.
     case badAddress(String)
+    /// The listener could not be opened (the port is taken, the host is not local...).
+    case cannotListen(address: String, detail: String)
 
     public var description: String {
         switch self {
@@ -73,6 +75,8 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
             "the webhook secret file \(path) cannot be used: \(detail); write the shared secret into it (one line)"
         case .badAddress(let text):
             "--listen \(text) is not HOST:PORT (e.g. 127.0.0.1:8080)"
+        case .cannotListen(let address, let detail):
+            "cannot listen on \(address): \(detail); choose a free port or a local address (nothing was applied)"
         }
     }
 }

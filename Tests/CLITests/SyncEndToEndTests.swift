@@ -310,6 +310,28 @@ struct SyncEndToEndTests {
         #expect(Self.ticks(sync.stdout).count == 2)
     }
 
+    @Test func aTakenPortOrAMissingSecretStopsBeforeAnythingIsApplied() async throws {
+        let remote = try Remote()
+        let state = try ScratchDirectory()
+        let taken = try SilentListener()
+        let secretFile = state.appending("secret")
+        try "s".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let busy = try await MLGitOpsBinary.run(
+            ["sync", "--repo", "file://" + remote.bare, "--path", "ml", "--state", state.path, "--once",
+             "--listen", "127.0.0.1:\(taken.port)", "--webhook-secret-file", secretFile], in: state.path)
+        #expect(busy.status == 1, "\(busy.output)")
+        #expect(busy.stderr.contains("cannot listen on 127.0.0.1:\(taken.port)"), "\(busy.output)")
+        #expect(try await Self.history(state.path).isEmpty)
+
+        let fresh = state.appending("fresh")
+        let noSecret = try await MLGitOpsBinary.run(
+            ["sync", "--repo", "file://" + remote.bare, "--state", fresh, "--once",
+             "--listen", "127.0.0.1:1", "--webhook-secret-file", state.appending("missing")], in: state.path)
+        #expect(noSecret.status != 0)
+        #expect(noSecret.stderr.contains("webhook secret file"), "\(noSecret.output)")
+        #expect(!FileManager.default.fileExists(atPath: fresh), "bad options create no state")
+    }
+
     /// Polls `condition` every 200 ms for up to 60 s.
     func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
         let end = Date().addingTimeInterval(60)
