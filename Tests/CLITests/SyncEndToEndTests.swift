@@ -281,6 +281,23 @@ struct SyncEndToEndTests {
         #expect(newest["revision"] as? String == sha)
         #expect(newest["trigger"] as? String == "webhook")
 
+        // GitLab's token and Azure DevOps' Basic password trigger too.
+        let third = try remote.push("add an inference cluster", ["ml/clusters/infer.yml": Self.cluster("infer-cluster")])
+        let gitlab = try await LocalHTTP.request(
+            "POST", base + "/webhook", headers: ["X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "correct horse battery staple"],
+            body: #"{"object_kind":"push","ref":"refs/heads/main","after":"\#(third)"}"#)
+        #expect(gitlab.status == 202, "\(gitlab.body)")
+        #expect(try await waitFor { try await Self.history(state.path).count == 3 }, "\(sync.stderr)")
+        let fourth = try remote.push("add a batch cluster", ["ml/clusters/batch.yml": Self.cluster("batch-cluster")])
+        let basic = "Basic " + Data("azure-devops:correct horse battery staple".utf8).base64EncodedString()
+        let azure = try await LocalHTTP.request(
+            "POST", base + "/webhook", headers: ["Authorization": basic, "Content-Type": "application/json"],
+            body: #"{"eventType":"git.push","resource":{"refUpdates":[{"name":"refs/heads/main","newObjectId":"\#(fourth)"}]}}"#)
+        #expect(azure.status == 202, "\(azure.body)")
+        #expect(try await waitFor { try await Self.history(state.path).count == 4 }, "\(sync.stderr)")
+        let webhookRevisions = try await Self.history(state.path).prefix(3).compactMap { $0["revision"] as? String }
+        #expect(webhookRevisions == [fourth, third, sha])
+
         let otherBranch = try await LocalHTTP.request(
             "POST", base + "/webhook", headers: ["X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": "correct horse battery staple"],
             body: #"{"ref":"refs/heads/feature","after":"abc"}"#)
@@ -289,16 +306,18 @@ struct SyncEndToEndTests {
 
         let metrics = try await LocalHTTP.request("GET", base + "/metrics")
         #expect(metrics.status == 200)
-        // The start and the good webhook: the refused deliveries triggered nothing.
+        // The start and the three good webhooks: the refused deliveries triggered nothing.
         let tickCount = metrics.body.split(separator: "\n").filter { $0.hasPrefix("mlgitops_sync_ticks_total{") }
             .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
-        #expect(tickCount == 2, "\(metrics.body)")
+        #expect(tickCount == 4, "\(metrics.body)")
         #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"github\",result=\"unauthorized\"} 2"))
         #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"gitlab\",result=\"unauthorized\"} 1"))
         #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"github\",result=\"triggered\"} 1"))
         #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"gitlab\",result=\"ignored\"} 1"))
-        #expect(metrics.body.contains("mlgitops_last_applied_revision_info{revision=\"\(sha)\"} 1"))
-        #expect(metrics.body.contains("mlgitops_reconciles_total{status=\"succeeded\",trigger=\"webhook\"} 1"))
+        #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"gitlab\",result=\"triggered\"} 1"))
+        #expect(metrics.body.contains("mlgitops_webhooks_total{provider=\"azure-devops\",result=\"triggered\"} 1"))
+        #expect(metrics.body.contains("mlgitops_last_applied_revision_info{revision=\"\(fourth)\"} 1"))
+        #expect(metrics.body.contains("mlgitops_reconciles_total{status=\"succeeded\",trigger=\"webhook\"} 3"))
 
         let status = await sync.stop(SIGTERM)
         #expect(status == 0, "\(sync.stderr)")
@@ -307,7 +326,7 @@ struct SyncEndToEndTests {
         let logLines = sync.stderr.split(separator: "\n")
         #expect(!logLines.isEmpty)
         #expect(logLines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] }, "\(sync.stderr)")
-        #expect(Self.ticks(sync.stdout).count == 2)
+        #expect(Self.ticks(sync.stdout).count == 4)
     }
 
     @Test func aTakenPortOrAMissingSecretStopsBeforeAnythingIsApplied() async throws {
