@@ -76,8 +76,12 @@ public struct TickReport: Sendable, Encodable {
         case .failed: line = "\(short): failed: \(message ?? "")"
         }
         if !drift.isEmpty {
-            line += "; drift: " + drift.map { "\($0.resource) (\($0.detail))" + (repaired.contains($0.resource.description) ? " repaired" : "") }
-                .joined(separator: "; ")
+            line += "; drift: " + drift.map { item in
+                let fate =
+                    repaired.contains(item.resource.description) ? " repaired"
+                    : item.repairable ? " (--self-heal repairs it)" : " (reported only)"
+                return "\(item.resource) (\(item.detail))" + fate
+            }.joined(separator: "; ")
         } else if outcome == .driftChecked {
             line += ": no drift"
         }

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Planning
 import Reconciliation
+import Rendering
 import Server
 
 #if canImport(Glibc)
@@ -147,7 +148,15 @@ extension MLGitOps {
         private static func show(_ tick: TickReport, format: OutputFormat) {
             let line: String
             switch format {
-            case .text: line = tick.summary
+            case .text:
+                // Colored by outcome on a terminal: green applied, yellow drift, red failures.
+                let style = TerminalStyle.standardOutput
+                switch tick.outcome {
+                case .unchanged: line = style.dim(tick.summary)
+                case .applied where tick.drift.isEmpty: line = style.green(tick.summary)
+                case .failed, .fetchFailed, .invalid: line = style.red(tick.summary)
+                default: line = tick.drift.isEmpty ? tick.summary : style.yellow(tick.summary)
+                }
             case .json:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
