@@ -104,3 +104,39 @@ struct SyncControllerTests {
         #expect(try history.records().isEmpty)
     }
 }
+
+/// An apply gate that records who held it: the seam the one-writer lease plugs into.
+final class RecordingGate: ApplyGate, @unchecked Sendable {
+    private let lock = NSLock()
+    private var holders: [String] = []
+    var held: [String] { lock.withLock { holders } }
+
+    func whileHeld<T: Sendable>(by holder: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        lock.withLock { holders.append(holder) }
+        return try await body()
+    }
+}
+
+@Suite("The apply gate")
+struct ApplyGateTests {
+    @Test func everyApplyHoldsTheGateAndADryRunNever() async throws {
+        let repo = try ScratchRepository()
+        try repo.write("ml/a.yml", SyncControllerTests.cluster("cluster-a"))
+        try repo.commitAll("one cluster")
+        let state = try ScratchDirectory()
+        let workspace = try LocalWorkspace(stateDirectory: state.path)
+        let history = try HistoryStore(stateDirectory: state.path)
+        let gate = RecordingGate()
+        func controller(dryRun: Bool) -> SyncController {
+            SyncController(
+                settings: SyncSettings(source: .local(path: repo.path), path: "ml", stateDirectory: state.path, dryRun: dryRun),
+                workspace: workspace, history: history, gate: gate)
+        }
+        #expect(await controller(dryRun: true).tick(.start).outcome == .planned)
+        #expect(gate.held.isEmpty)
+        #expect(try await workspace.observe().clusters.isEmpty)
+        #expect(await controller(dryRun: false).tick(.webhook(provider: "github", revision: nil)).outcome == .applied)
+        #expect(gate.held == ["webhook"])
+        #expect(try history.records().map(\.trigger) == ["webhook"])
+    }
+}
