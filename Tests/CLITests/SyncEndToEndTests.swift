@@ -351,6 +351,18 @@ struct SyncEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: fresh), "bad options create no state")
     }
 
+    @Test func anUnreachableRemoteIsAFailedTickNotACrash() async throws {
+        let state = try ScratchDirectory()
+        let result = try await MLGitOpsBinary.run(
+            ["sync", "--repo", "file:///nonexistent/remote.git", "--state", state.path, "--once", "--output", "json"],
+            in: state.path)
+        #expect(result.status == 1, "\(result.output)")
+        let tick = try #require(Self.ticks(result.stdout).first)
+        #expect(tick["outcome"] as? String == "fetch-failed")
+        #expect((tick["message"] as? String)?.contains("nonexistent") == true, "\(result.output)")
+        #expect(result.stderr.contains("\"level\":\"error\""), "\(result.stderr)")
+    }
+
     /// Polls `condition` every 200 ms for up to 60 s.
     func waitFor(_ condition: () async throws -> Bool) async throws -> Bool {
         let end = Date().addingTimeInterval(60)
