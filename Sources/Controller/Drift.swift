@@ -28,6 +28,7 @@ public struct DriftItem: Sendable, Hashable, Encodable {
 
 /// The drift found by one plan, and what self-healing may repair of it.
 public struct DriftReport: Sendable, Encodable {
+    /// Every drifted resource.
     public var items: [DriftItem]
 
     /// The drift in `plan` outside `scope`: every out-of-scope difference, and every resource in

@@ -10,8 +10,11 @@ public import Logging
 /// otherwise. Secrets never reach it: the controller logs revisions, resources and counts, and
 /// URLs only with their user information removed (``LogLines/redacted(_:)``).
 public struct LogLines: LogHandler {
+    /// Metadata added to every event.
     public var metadata: Logger.Metadata = [:]
+    /// The lowest level written.
     public var logLevel: Logger.Level
+    /// Metadata computed per event.
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
     private let json: Bool

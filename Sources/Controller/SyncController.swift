@@ -15,7 +15,9 @@ public import Workspaces
 /// through ``ReconcilePass`` (so through its ``ApplyGate``) and are recorded in the history
 /// with the trigger `sync` or `webhook`.
 public actor SyncController {
+    /// What is followed and how.
     public nonisolated let settings: SyncSettings
+    /// The counters `/metrics` serves.
     public nonisolated let metrics: SyncMetrics
     private let workspace: any Workspace
     private let history: HistoryStore
@@ -34,6 +36,8 @@ public actor SyncController {
     /// In a dry run nothing is applied: the last commit reported, so it is not re-planned.
     private var reported: String?
 
+    /// A controller applying to `workspace`, recording in `history`, holding `gate` around
+    /// every apply (the one-writer lease).
     public init(
         settings: SyncSettings, workspace: any Workspace, history: HistoryStore, gate: any ApplyGate = UngatedApply(),
         metrics: SyncMetrics = SyncMetrics(), logger: Logger = Logger(label: "mlgitops.sync")

@@ -22,6 +22,7 @@ public final class SyncMetrics: @unchecked Sendable {
     /// Upper bounds of the reconcile duration histogram, in seconds.
     static let bucketBounds: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300]
 
+    /// Every counter at zero.
     public init() {}
 
     /// Label sets, sorted by name when rendered.

@@ -25,6 +25,7 @@ public enum SyncSource: Sendable, Hashable, CustomStringConvertible {
 
 /// How `mlgitops sync` behaves: what it follows, how often it looks, what it may change.
 public struct SyncSettings: Sendable {
+    /// The repository followed.
     public var source: SyncSource
     /// The branch followed (a branch name; a tag or sha works too and simply never moves).
     public var branch: String
@@ -48,6 +49,7 @@ public struct SyncSettings: Sendable {
     /// The plan's opt-ins.
     public var planOptions: PlanOptions
 
+    /// Settings with the documented defaults (60 s interval, 10% jitter, 10 min drift checks).
     public init(
         source: SyncSource, branch: String = "main", path: String = "", stateDirectory: String,
         interval: Duration = .seconds(60), jitter: Double = 0.1, driftInterval: Duration = .seconds(600),

@@ -22,12 +22,14 @@ public struct TickReport: Sendable, Encodable {
         case failed
     }
 
+    /// The version of this document's shape.
     public var formatVersion = 1
     /// `start`, `interval`, `webhook/github`, ...
     public var trigger: String
     public var outcome: Outcome
     /// The branch head seen (nil when the fetch failed).
     public var revision: String?
+    /// The head's author, `Name <email>`.
     public var author: String?
     /// The commit applied before this tick.
     public var previousRevision: String?
@@ -47,7 +49,9 @@ public struct TickReport: Sendable, Encodable {
     public var repaired: [String]
     /// Why the tick failed or what was wrong, for people.
     public var message: String?
+    /// When the tick started.
     public var startedAt: Date
+    /// How long it took.
     public var seconds: Double
 
     init(trigger: SyncTrigger, outcome: Outcome, startedAt: Date) {

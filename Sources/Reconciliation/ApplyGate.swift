@@ -9,6 +9,7 @@ public protocol ApplyGate: Sendable {
 
 /// No gate: the apply runs at once. The default until the lease is wired in.
 public struct UngatedApply: ApplyGate {
+    /// No gate.
     public init() {}
 
     public func whileHeld<T: Sendable>(by holder: String, _ body: @Sendable () async throws -> T) async throws -> T {

@@ -16,6 +16,7 @@ public struct ReconcilePass: Sendable {
     /// Held around every apply (the one-writer lease goes here).
     public var gate: any ApplyGate
 
+    /// A pass over `workspace`; every apply holds `gate` and is recorded in `history`.
     public init(workspace: any Workspace, history: HistoryStore, options: PlanOptions, gate: any ApplyGate = UngatedApply()) {
         self.workspace = workspace
         self.history = history
