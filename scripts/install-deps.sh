@@ -17,6 +17,9 @@ python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ "${1:-}" = "--tests" ]; then
   # The JSON-Schema tests validate examples with Python's jsonschema.
   python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || need+=(python3-jsonschema python3-yaml)
+  # The sync tests post webhooks with curl and sign them with openssl.
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
