@@ -21,6 +21,9 @@ let package = Package(
         // Yams 5 decodes about twice as fast as Yams 6 on Linux (docs/performance.md).
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Heavy (swift-nio): only the Server target uses it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -54,8 +57,26 @@ let package = Package(
         .target(
             name: "Reconciliation",
             dependencies: [
-                "Planning", "Workspaces", "GitSource",
+                "Planning", "Workspaces", "GitSource", "Manifests",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        // The sync loop: follows a branch, plans what changed, checks drift, applies. No HTTP.
+        .target(
+            name: "Controller",
+            dependencies: [
+                "GitSource", "Manifests", "Planning", "Workspaces", "Reconciliation",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // Webhooks, /healthz and /metrics over the controller (Hummingbird: its own target so
+        // the core builds without swift-nio).
+        .target(
+            name: "Server",
+            dependencies: [
+                "Controller", "Manifests",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(
@@ -65,8 +86,9 @@ let package = Package(
             name: "MLGitOpsCommands",
             dependencies: [
                 "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "LocalRunner", "Planning",
-                "Reconciliation", "Rendering",
+                "Reconciliation", "Rendering", "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "mlgitops", dependencies: ["MLGitOpsCommands"], swiftSettings: strict),
@@ -96,5 +118,11 @@ let package = Package(
             dependencies: ["LocalRunner", "EmbeddedWorkspace", "Workspaces", "Manifests", "Policies", "TestSupport"]),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "Server", "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource",
+                "TestSupport",
+            ]),
     ]
 )

@@ -20,6 +20,9 @@ if [ "${1:-}" = "--tests" ]; then
   # The pull-request comment tests parse the Markdown with markdown-it-py (Debian's goes with
   # /usr/bin/python3, which the tests prefer).
   { /usr/bin/python3 -c 'import markdown_it' || python3 -c 'import markdown_it'; } >/dev/null 2>&1 || need+=(python3-markdown-it)
+  # The sync tests post webhooks with curl and sign them with openssl.
+  command -v curl >/dev/null 2>&1 || need+=(curl)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

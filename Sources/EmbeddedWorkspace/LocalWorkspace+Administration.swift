@@ -30,6 +30,27 @@ extension LocalWorkspace {
         }
     }
 
+    /// Removes one version of an environment (its build stays, as the platform keeps the
+    /// image); returns whether it existed.
+    @discardableResult
+    public func removeEnvironmentVersion(name: String, version: String) async throws(WorkspaceError) -> Bool {
+        try await writing { db in
+            let removed = try EnvironmentTables.deleteVersion(name, version, db)
+            try OperationJournal.forget(resource: "environment/\(name):\(version)", db)
+            return removed
+        }
+    }
+
+    /// Removes a lock, as someone deleting it in the portal; returns whether it existed.
+    @discardableResult
+    public func removeLock(name: String) async throws(WorkspaceError) -> Bool {
+        try await writing { db in
+            let removed = try LockTable.delete(name, db)
+            try OperationJournal.forget(resource: ResourceID(.resourceLock, name).description, db)
+            return removed
+        }
+    }
+
     /// Sets the state of the job submitted as `name` (e.g. `Running`, `Completed`).
     /// Throws ``WorkspaceError/notFound(resource:)`` when no such job was submitted.
     public func setJobState(name: String, state: String) async throws(WorkspaceError) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Planning
 
 /// Where the desired state comes from.
 struct RepositoryOptions: ParsableArguments {
@@ -44,4 +45,11 @@ struct PlanFlags: ParsableArguments {
 
     @Flag(name: .long, help: "Also list unchanged resources.")
     var showUnchanged = false
+}
+
+extension PlanFlags {
+    /// The planner's options from the flags.
+    var planOptions: PlanOptions {
+        PlanOptions(prune: prune, allowScaleUpdates: allowScaleUpdates, allowReplace: allowReplace)
+    }
 }

@@ -1,3 +1,4 @@
+import Controller
 import Foundation
 import GitSource
 import Manifests
@@ -53,17 +54,5 @@ struct DesiredStateReader {
             throw GitError.pathNotFound(path: path, revision: repository.ref)
         }
         return Reading(desired: ManifestLoader.load(snapshot, path: path), commit: snapshot.commit, repository: repo)
-    }
-}
-
-/// A file-system-safe folder name for a remote URL (no credentials in it).
-enum MirrorName {
-    static func of(_ url: String) -> String {
-        var cleaned = url
-        if let at = cleaned.firstIndex(of: "@"), let scheme = cleaned.range(of: "://"), scheme.upperBound < at {
-            cleaned.removeSubrange(scheme.upperBound...at)
-        }
-        let safe = cleaned.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" }
-        return String(safe.suffix(80))
     }
 }

@@ -12,6 +12,9 @@ public struct MLGitOps: AsyncParsableCommand {
             per definition, and locks and quota are judged before anything runs.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Reconcile.self, PlanCommand.self, Status.self, History.self, Rollback.self, Jobs.self])
+        subcommands: [
+            Validate.self, Reconcile.self, PlanCommand.self, Sync.self, Status.self, History.self, Rollback.self, Jobs.self,
+            WorkspaceCommand.self,
+        ])
     public init() {}
 }

@@ -79,36 +79,29 @@ struct ReconcileRun {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
         let (desired, commit) = (reading.desired, reading.commit)
         let workspace = try LocalWorkspace(stateDirectory: state.state)
-        // Apply lease (issue 5): one writer per state. Taken before observing, so the plan is
-        // made from a state no other process is changing; released when the apply ends.
-        let lease = dryRun ? nil : try await ApplyLease.acquireForApply(stateDirectory: state.state, wait: leaseWait)
-        defer { lease?.release() }
-        let current = try await workspace.observe()
-        let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
-        let plan = Planner.plan(desired: desired, current: current, options: options)
         let style = TerminalStyle.standardOutput
         let pathLabel = repository.path
 
-        guard !plan.hasErrors else {
+        guard !dryRun, !desired.hasErrors else {
+            let plan = try await ReconcilePass.plan(desired, in: workspace, options: flags.planOptions).plan
             switch output.output {
             case .json: print(MachineOutput.plan(plan))
-            case .text: print(PlanText(style: style).render(plan, workspace: workspace.displayName, path: pathLabel))
+            case .text:
+                print(PlanText(style: style, showUnchanged: flags.showUnchanged && !plan.hasErrors)
+                    .render(plan, workspace: workspace.displayName, path: pathLabel))
             }
-            throw ExitCode(1)
-        }
-        if dryRun {
-            switch output.output {
-            case .json: print(MachineOutput.plan(plan))
-            case .text: print(PlanText(style: style, showUnchanged: flags.showUnchanged).render(plan, workspace: workspace.displayName, path: pathLabel))
-            }
+            if plan.hasErrors { throw ExitCode(1) }
             if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
             return
         }
-        let history = try HistoryStore(stateDirectory: state.state)
-        let reader = GitCommitReader(repository: reading.repository, revision: commit.sha)
-        let report = try await Applier(workspace: workspace, history: history, commitReader: reader)
-            .apply(plan, commit: commit, path: pathLabel, trigger: "cli")
-        lease?.release()  // Apply lease (issue 5): the rest only reads and runs jobs.
+        let pass = ReconcilePass(
+            workspace: workspace, history: try HistoryStore(stateDirectory: state.state), options: flags.planOptions,
+            gate: LeasedApply(stateDirectory: state.state, wait: leaseWait))
+        let outcome = try await pass.apply(
+            desired, commit: commit, path: pathLabel, trigger: "cli",
+            reading: GitCommitReader(repository: reading.repository, revision: commit.sha))
+        let plan = outcome.plan
+        guard let report = outcome.report else { throw ExitCode(1) }
         switch output.output {
         case .json:
             print(MachineOutput.plan(plan, report: report))

@@ -12,16 +12,20 @@ struct LoadSession {
     /// Conda files already reported (one report however many environments use them).
     var reportedFiles: Set<String> = []
 
-    init(snapshot: Snapshot, base: String) {
+    /// Parsed files kept across loads, by blob id.
+    let cache: ParsedFileCache?
+
+    init(snapshot: Snapshot, base: String, cache: ParsedFileCache? = nil) {
         self.snapshot = snapshot
         self.base = base
+        self.cache = cache
     }
 
     /// The parsed content of a YAML file of the snapshot (nil when it has no content).
     mutating func document(_ path: String) -> YAMLDocument.Outcome? {
         if let cached = parsed[path] { return cached }
-        guard let bytes = snapshot.content(of: path) else { return nil }
-        let outcome = YAMLDocument.parse(bytes)
+        guard let file = snapshot.files[path], let bytes = file.content else { return nil }
+        let outcome = cache.map { $0.outcome(blob: file.blobID) { YAMLDocument.parse(bytes) } } ?? YAMLDocument.parse(bytes)
         parsed[path] = outcome
         return outcome
     }

@@ -6,9 +6,11 @@ public enum ManifestLoader {
     /// Loads every `*.yml`/`*.yaml` file under `path` (repository-relative; `""` or `.` for the
     /// root). Never throws: every problem becomes a ``Diagnostic`` located in the file (or the
     /// referenced file) where it is, sorted by file, line and column.
-    public static func load(_ snapshot: Snapshot, path: String) -> DesiredState {
+    ///
+    /// With a `cache`, a file whose blob was parsed by an earlier load is not parsed again.
+    public static func load(_ snapshot: Snapshot, path: String, cache: ParsedFileCache? = nil) -> DesiredState {
         let base = normalizedBase(path)
-        var session = LoadSession(snapshot: snapshot, base: base)
+        var session = LoadSession(snapshot: snapshot, base: base, cache: cache)
         var manifests: [(file: String, root: YAMLNode, kind: ManifestKind)] = []
 
         for file in snapshot.filesUnder(base) where isYAML(file.path) {
