@@ -57,6 +57,9 @@ public struct RevisionScope: Sendable {
         let here = SourceLocation(file: "", line: 0, column: 0)
         for var cluster in state.clusters {
             cluster.source = here
+            // Where each field is written is no part of what the cluster is (and a dictionary
+            // would describe itself in no fixed order).
+            cluster.fieldSources = nil
             result[ResourceID(.compute, cluster.name)] = String(describing: cluster)
         }
         // Several pinned versions of one environment share its resource: all count.

@@ -68,4 +68,45 @@ struct OneWriterTests {
         let third = try await MLGitOpsBinary.run(arguments, in: repo.path)
         #expect(third.status == 0, "\(third.output)")
     }
+
+    /// Two `sync` controllers on one state: while one applies, the other's tick applies
+    /// nothing and says who holds the lease; afterwards there is nothing left for it to do.
+    @Test func aSecondSyncNeverAppliesWhileTheFirstDoes() async throws {
+        let repo = try ScratchRepository()
+        try MLRepositoryFixture.write(into: repo)
+        for index in 0..<4 {
+            try repo.write("ml/environments/env\(index).yml", """
+                name: env-\(index)
+                image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:20240908.v\(index)
+                """)
+        }
+        try repo.commitAll("resources")
+        let state = repo.path + "/.state"
+        let sync = ["sync", "--repo", repo.path, "--branch", "main", "--path", "ml", "--state", state, "--once"]
+
+        let gate = repo.path + "/gate"
+        FileManager.default.createFile(atPath: gate, contents: nil)
+        let first = try PausedApply(sync, in: repo.path, pauseMilliseconds: 20, gate: gate)
+        await first.waitForMarkers(1)
+
+        let refused = try await MLGitOpsBinary.run(sync + ["--lease-wait", "0"], in: repo.path)
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.output.contains("another apply is in progress"), "\(refused.output)")
+        #expect(refused.output.contains("pid \(first.pid)"), "names the holder: \(refused.output)")
+
+        try FileManager.default.removeItem(atPath: gate)
+        let firstOutcome = try await first.finish()
+        #expect(firstOutcome.status == 0, "\(firstOutcome.stderr)")
+        #expect(!firstOutcome.markers.isEmpty, "the first applied")
+
+        let reconciles = try await HistoryDatabase.query(state, "SELECT holder FROM reconciles")
+        #expect(reconciles.map { $0[0] as? String } == ["pid \(first.pid) on \(ProcessInfo.processInfo.hostName)"],
+            "only the first applied: \(reconciles)")
+
+        // The refused controller's next tick finds the branch applied: no second apply.
+        let next = try await MLGitOpsBinary.run(sync, in: repo.path)
+        #expect(next.status == 0, "\(next.output)")
+        let after = try await HistoryDatabase.query(state, "SELECT id FROM reconciles")
+        #expect(after.count == 1, "\(after)")
+    }
 }
