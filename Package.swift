@@ -61,6 +61,7 @@ let package = Package(
                 "Workspaces", "Manifests",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: strict),
@@ -126,6 +127,10 @@ let package = Package(
             name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(
             name: "AzureMLWorkspaceTests",
-            dependencies: ["AzureMLWorkspace", "FakeARM", "Workspaces", "Manifests", "GitSource", "TestSupport"]),
+            dependencies: [
+                "AzureMLWorkspace", "FakeARM", "Workspaces", "Manifests", "GitSource", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]),
     ]
 )

@@ -52,6 +52,14 @@ extension FakeAzure {
         case "jobs": return jobs(request, workspaceID: workspaceID, rest: rest)
         case "schedules": return schedules(request, workspaceID: workspaceID, rest: rest)
         case "components", "codes", "data", "models": return assets(request, workspaceID: workspaceID, rest: rest)
+        case "datastores":
+            guard request.method == "GET", rest.count == 2 else { return .error(405, "MethodNotAllowed", "only GET of a datastore is emulated") }
+            guard rest[1].lowercased() == "workspaceblobstore" else { return Self.notFound("Datastore", rest[1]) }
+            return .json(200, [
+                "id": "\(workspaceID)/datastores/workspaceblobstore", "name": "workspaceblobstore",
+                "properties": ["datastoreType": "AzureBlob", "accountName": "fakestorage\(workspace.name.filter(\.isLetter).lowercased())",
+                               "containerName": "azureml-blobstore-fake", "isDefault": true] as [String: Any],
+            ])
         default:
             return .error(404, "NoRegisteredProviderFound", "The resource type '\(rest[0])' is not emulated.")
         }

@@ -15,6 +15,7 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
 
@@ -26,7 +27,7 @@ extension MLGitOps {
 
         func run() async throws {
             try await ReconcileRun(
-                repository: repository, state: state, output: output, flags: flags, dryRun: dryRun, wait: wait
+                repository: repository, state: state, target: target, output: output, flags: flags, dryRun: dryRun, wait: wait
             ).run()
         }
     }
@@ -38,11 +39,12 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
 
         func run() async throws {
-            try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: true).run()
+            try await ReconcileRun(repository: repository, state: state, target: target, output: output, flags: flags, dryRun: true).run()
         }
     }
 }
@@ -51,6 +53,7 @@ extension MLGitOps {
 struct ReconcileRun {
     var repository: RepositoryOptions
     var state: StateOptions
+    var target: WorkspaceOptions
     var output: OutputOptions
     var flags: PlanFlags
     var dryRun: Bool
@@ -59,7 +62,7 @@ struct ReconcileRun {
     func run() async throws {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
         let (desired, commit) = (reading.desired, reading.commit)
-        let workspace = try LocalWorkspace(stateDirectory: state.state)
+        let workspace = try target.open(state: state)
         let current = try await workspace.observe()
         let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
         let plan = Planner.plan(desired: desired, current: current, options: options)
@@ -97,6 +100,7 @@ struct ReconcileRun {
         }
         if report.status == .failed { throw ExitCode(1) }
         if wait {
+            guard let workspace = workspace as? LocalWorkspace else { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
             let submitted = Set(plan.actions.compactMap { action -> String? in
                 if case .submitJob(let job)? = action.operation { return job.submissionName }
                 return nil

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzureMLWorkspace
 import Manifests
 import Rendering
 
@@ -10,9 +11,12 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            // Validation never touches a workspace; a given one is only checked for its form.
+            if let uri = target.workspace { _ = try AzureWorkspaceAddress(parsing: uri) }
             let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
             switch output.output {
             case .json:
