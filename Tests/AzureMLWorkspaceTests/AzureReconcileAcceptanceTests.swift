@@ -16,7 +16,7 @@ struct AzureReconcileAcceptanceTests {
 
     func run(_ command: String, _ fake: FakeARMProcess, _ extra: [String] = []) async throws -> MLGitOpsBinary.Result {
         try await MLGitOpsBinary.run(
-            [command, "--repo", repo.path, "--state", repo.path + "/.state", "--workspace", FakeARMProcess.workspaceURI,
+            [command] + (command == "status" ? [] : ["--repo", repo.path]) + ["--state", repo.path + "/.state", "--workspace", FakeARMProcess.workspaceURI,
              "--arm-endpoint", fake.endpoint] + extra,
             in: repo.path, environment: ["AZURE_ACCESS_TOKEN": "test-token", "MLGITOPS_ARM_POLL_INTERVAL": "0.2"])
     }
@@ -46,7 +46,7 @@ struct AzureReconcileAcceptanceTests {
         #expect(Self.resources(actions, "create").contains("compute/cpu-cluster"))
         #expect(Self.resources(actions, "create").contains("compute/gpu-cluster"))
         #expect(Self.resources(actions, "build") == ["environment/custom-scorer-env", "environment/sklearn-env"])
-        #expect(Self.resources(actions, "submit") == ["job/nightly-scoring"])
+        #expect(Self.resources(actions, "submit") == ["job/pipelines-nightly-scoring"])
 
         let applied = try await run("reconcile", fake)
         #expect(applied.status == 0, "\(applied.output)")
@@ -57,6 +57,7 @@ struct AzureReconcileAcceptanceTests {
         // What the service holds is what the SDK would have made: one PUT per cluster with its body.
         let requests = try await fake.requests()
         let computePuts = Self.handled(requests, method: "PUT", pathPrefix: FakeARMProcess.workspaceID + "/computes/")
+            .filter { !($0["path"] as? String ?? "").contains("Microsoft.Authorization") }
         #expect(computePuts.count == 2)
         let cpu = computePuts.first { ($0["path"] as? String ?? "").contains("/computes/cpu-cluster?") }
         let body = cpu?["body"] as? [String: Any]
@@ -80,7 +81,7 @@ struct AzureReconcileAcceptanceTests {
         #expect(result.status == 0, "\(result.output)")
         let blocked = Self.resources(actions, "blocked")
         #expect(blocked.contains("compute/cpu-cluster"), "\(blocked)")
-        #expect(blocked.contains("job/nightly-scoring"), "\(blocked)")
+        #expect(blocked.contains("job/pipelines-nightly-scoring"), "\(blocked)")
 
         let applied = try await run("reconcile", fake)
         #expect(applied.status == 0, "a blocked action is not a failed apply: \(applied.output)")
