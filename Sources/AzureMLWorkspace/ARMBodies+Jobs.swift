@@ -98,8 +98,10 @@ extension ARMBodies {
         }
     }
 
-    private func stepOutput(_ output: JobOutput) -> [String: Any] {
+    /// A step output, or nil when it says nothing beyond the component's port (the SDK omits it).
+    private func stepOutput(_ output: JobOutput) -> [String: Any]? {
         if case .binding(let binding)? = output.path { return ["type": "literal", "value": binding] }
+        if output.path == nil, output.mode == nil { return nil }
         var object: [String: Any] = ["job_output_type": output.type ?? "uri_folder"]
         if let mode = output.mode { object["mode"] = Self.outputMode(mode) }
         if let path = output.path { object["uri"] = dataURI(path, type: output.type ?? "uri_folder") }
@@ -184,7 +186,8 @@ extension ARMBodies {
             if !task.outputs.isEmpty { spec["outputs"] = task.outputs.mapValues { ["type": $0.type ?? "uri_folder"] as [String: Any] } }
             if case .cluster(let name) = task.compute { body["computeId"] = computeID(name) }
             if !task.inputs.isEmpty { body["inputs"] = task.inputs.mapValues { stepInput($0) } }
-            if !task.outputs.isEmpty { body["outputs"] = task.outputs.mapValues { stepOutput($0) } }
+            let outputs = task.outputs.compactMapValues { stepOutput($0) }
+            if !outputs.isEmpty { body["outputs"] = outputs }
             if !task.environmentVariables.isEmpty { body["environment_variables"] = task.environmentVariables }
             if let count = task.instanceCount { body["resources"] = ["instance_count": count] }
             body["componentId"] = register(spec, requests: &requests)
@@ -218,11 +221,13 @@ extension ARMBodies {
             body.merge(shared) { a, _ in a }
             if case .cluster(let name) = task.compute { body["computeId"] = computeID(name) }
             if !task.inputs.isEmpty { body["inputs"] = task.inputs.mapValues { stepInput($0) } }
-            if !task.outputs.isEmpty { body["outputs"] = task.outputs.mapValues { stepOutput($0) } }
+            let outputs = task.outputs.compactMapValues { stepOutput($0) }
+            if !outputs.isEmpty { body["outputs"] = outputs }
             if !task.environmentVariables.isEmpty { body["environment_variables"] = task.environmentVariables }
             body["componentId"] = register(spec, requests: &requests)
         case .other(let type, let canonicalJSON):
-            let object = (try? JSONSerialization.jsonObject(with: Data(canonicalJSON.utf8))) as? [String: Any] ?? [:]
+            var object = (try? JSONSerialization.jsonObject(with: Data(canonicalJSON.utf8))) as? [String: Any] ?? [:]
+            if let inputs = object["inputs"] as? [String: Any] { object["inputs"] = inputs.mapValues(Self.rawStepInput) }
             body.merge(object) { ours, _ in ours }
             body["type"] = type
         }
@@ -242,6 +247,24 @@ extension ARMBodies {
             if let mode { port["mode"] = mode }
             return port
         }
+    }
+
+    /// An input of a step type kept as written (sweep, spark, a component): in the wire form.
+    static func rawStepInput(_ value: Any) -> Any {
+        guard let object = value as? [String: Any] else {
+            let text: String
+            switch value {
+            case let flag as Bool: text = flag ? "True" : "False"
+            case let number as NSNumber: text = number.stringValue
+            default: text = "\(value)"
+            }
+            return ["job_input_type": "literal", "value": text]
+        }
+        guard let type = object["type"] as? String else { return object }
+        var wire: [String: Any] = ["job_input_type": type]
+        if let path = object["path"] { wire["uri"] = path }
+        if let mode = object["mode"] as? String { wire["mode"] = inputMode(mode) }
+        return wire
     }
 
     static func parentInputName(_ binding: String) -> String? {
@@ -296,8 +319,10 @@ extension ARMBodies {
         var tags = schedule.tags
         tags[Self.hashTag] = schedule.hash.hex
         var properties: [String: Any] = [
-            "action": action, "trigger": trigger, "tags": tags, "properties": [String: Any](), "isEnabled": enabled,
+            "action": action, "trigger": trigger, "tags": tags, "properties": [String: Any](),
         ]
+        // Enabled is the service's default; the SDK sends the flag only to disable.
+        if !enabled { properties["isEnabled"] = false }
         if let displayName = schedule.displayName { properties["displayName"] = displayName }
         if let description = schedule.description { properties["description"] = description }
         requests.properties = properties

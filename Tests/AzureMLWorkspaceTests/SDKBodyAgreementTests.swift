@@ -30,8 +30,8 @@ import TestSupport
 
     /// Agreement reached (per-leaf share over all files, and files whose final body matches
     /// exactly); the test fails if a change lowers either.
-    static let leafFloor = 0.0
-    static let exactFloor = 0
+    static let leafFloor = 0.76
+    static let exactFloor = 46
 
     @Test func requestBodiesAgreeWithTheSDK() throws {
         guard FileManager.default.fileExists(atPath: Self.corpus + "/expected.jsonl") else {
@@ -104,7 +104,8 @@ import TestSupport
                 if k == "displayName" || k == "experimentName" { continue }
                 result[k] = normalised(v, expected: expected, key: k)
             }
-            if key == "tags" || key == "properties", result.isEmpty { return [String: Any]() }
+            // Our own tags removed; an empty tags object says nothing on either side.
+            if let tags = result["tags"] as? [String: Any], tags.isEmpty { result["tags"] = nil }
             return result
         case let array as [Any]:
             return array.map { normalised($0, expected: expected) }
