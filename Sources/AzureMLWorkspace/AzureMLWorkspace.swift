@@ -308,6 +308,23 @@ public final class AzureMLWorkspace: Workspace {
         return OperationOutcome(.done, "deleted lock \(name)")
     }
 
+    // MARK: Jobs
+
+    /// Cancels a job: POST `cancel`, then follows the `Location` operation until it ends. A job
+    /// already finished is `alreadyDone`.
+    public func cancelJob(named name: String) async throws(WorkspaceError) -> OperationOutcome {
+        let url = client.url("\(address.workspaceID)/jobs/\(name)", version: versions.jobs)
+        let job = try await client.checked(.GET, url)
+        let status = (job.json["properties"] as? [String: Any])?["status"] as? String ?? ""
+        if ["Completed", "Failed", "Canceled"].contains(status) {
+            return OperationOutcome(.alreadyDone, "job \(name) had already ended (\(status))")
+        }
+        let response = try await client.checked(
+            .POST, client.url("\(address.workspaceID)/jobs/\(name)/cancel", version: versions.jobs))
+        if response.status == 202 { try await client.waitForOperation(response) }
+        return OperationOutcome(.done, "canceled job \(name)")
+    }
+
     // MARK: Quota policies (kept locally)
 
     func loadPolicies() throws(WorkspaceError) -> [QuotaPolicy] {

@@ -51,6 +51,8 @@ extension FakeAzure {
             guard let lock = get(id) else { return .error(404, "LockNotFound", "The lock '\(name!)' could not be found.") }
             return .json(200, lock)
         case ("PUT", let id?):
+            // ARM refuses a lock on a resource that does not exist (a workspace's child here).
+            if let missing = missingLockTarget(scope) { return missing }
             guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any],
                 let properties = body["properties"] as? [String: Any], let level = properties["level"] as? String,
                 ["CanNotDelete", "ReadOnly", "NotSpecified"].contains(level)
@@ -71,6 +73,19 @@ extension FakeAzure {
         default:
             return .error(405, "MethodNotAllowed", "\(request.method) is not supported on locks.")
         }
+    }
+
+    /// 404 `ResourceNotFound` when the scope is a resource under a known workspace that is not there.
+    func missingLockTarget(_ scope: String) -> FakeResponse? {
+        let lowered = scope.lowercased()
+        for key in workspaces.keys where lowered.hasPrefix(key + "/") {
+            let parts = lowered.dropFirst(key.count + 1).split(separator: "/")
+            guard parts.count == 2 else { return nil }
+            if get(scope) == nil {
+                return .error(404, "ResourceNotFound", "The Resource '\(scope)' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix")
+            }
+        }
+        return nil
     }
 
     /// 404 `ResourceGroupNotFound` when the path names a resource group no workspace lives in.

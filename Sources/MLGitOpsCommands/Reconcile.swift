@@ -63,6 +63,7 @@ struct ReconcileRun {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
         let (desired, commit) = (reading.desired, reading.commit)
         let workspace = try target.open(state: state)
+        if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
         let current = try await workspace.observe()
         let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
         let plan = Planner.plan(desired: desired, current: current, options: options)
@@ -100,7 +101,7 @@ struct ReconcileRun {
         }
         if report.status == .failed { throw ExitCode(1) }
         if wait {
-            guard let workspace = workspace as? LocalWorkspace else { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
+            guard let workspace = workspace as? LocalWorkspace else { return }
             let submitted = Set(plan.actions.compactMap { action -> String? in
                 if case .submitJob(let job)? = action.operation { return job.submissionName }
                 return nil

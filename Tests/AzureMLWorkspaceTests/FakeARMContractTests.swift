@@ -102,6 +102,12 @@ struct FakeARMContractTests {
     @Test func scopeLockedMapsToLockedAndLocksAreObservedAtEveryScope() async throws {
         let fake = try await FakeARMProcess()
         let azure = workspace(fake)
+        let cpu = ComputeCluster(name: "cpu", spec: ClusterSpec(size: "Standard_DS3_v2"), source: Self.source)
+        _ = try await azure.perform(.createCluster(cpu))
+        let missing = try await fake.call(
+            "PUT", FakeARMProcess.workspaceID + "/computes/nothere/providers/Microsoft.Authorization/locks/l?api-version=2020-05-01",
+            body: #"{"properties":{"level":"CanNotDelete"}}"#)
+        #expect((missing["error"] as? [String: Any])?["code"] as? String == "ResourceNotFound")
         try await fake.call(
             "PUT", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/my-rg/providers/Microsoft.Authorization/locks/rg-lock?api-version=2020-05-01",
             body: #"{"properties":{"level":"CanNotDelete"}}"#)
@@ -114,7 +120,7 @@ struct FakeARMContractTests {
         let locks = try await azure.observe().locks.sorted { $0.name < $1.name }
         #expect(locks.map(\.name) == ["cpu-lock", "rg-lock", "ws-lock"])
         #expect(locks.map(\.scope) == [.resource(ResourceID(.compute, "cpu")), .resourceGroup, .workspace])
-        let cluster = ComputeCluster(name: "cpu", spec: ClusterSpec(size: "Standard_DS3_v2"), source: Self.source)
+        let cluster = ComputeCluster(name: "cpu2", spec: ClusterSpec(size: "Standard_DS3_v2"), source: Self.source)
         do {
             _ = try await azure.perform(.createCluster(cluster))
             Issue.record("a ReadOnly workspace lock must refuse a create")
@@ -123,6 +129,24 @@ struct FakeARMContractTests {
             #expect(lock.hasSuffix("/workspaces/my-ws"))
             #expect(detail.contains("ScopeLocked"))
         }
+        do {
+            _ = try await azure.cancelJob(named: "no-such-job")
+            Issue.record("cancelling a missing job must fail")
+        } catch {
+            guard case .notFound = error else { Issue.record("expected notFound, got \(error)"); return }
+        }
+    }
+
+    @Test func jobsAreCancelledThroughTheLocationOperation() async throws {
+        let fake = try await FakeARMProcess()
+        let azure = workspace(fake)
+        try await fake.call(
+            "PUT", FakeARMProcess.workspaceID + "/jobs/long-run?api-version=2024-10-01",
+            body: #"{"properties":{"jobType":"Command","command":"sleep 600","environmentId":"azureml:env@latest"}}"#)
+        #expect(try await azure.cancelJob(named: "long-run").status == .done)
+        let job = try await fake.call("GET", FakeARMProcess.workspaceID + "/jobs/long-run?api-version=2024-10-01")
+        #expect((job["properties"] as? [String: Any])?["status"] as? String == "Canceled")
+        #expect(try await azure.cancelJob(named: "long-run").status == .alreadyDone)
     }
 
     @Test func tokensFromTheIdentityPlatformAndIMDSAreCachedAndSecretsStayOut() async throws {
