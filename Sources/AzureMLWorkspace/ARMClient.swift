@@ -68,7 +68,9 @@ final class ARMClient: Sendable {
     /// given, a retry after an ambiguous failure (dropped connection, 5xx) first GETs the
     /// probe URL: if the resource exists, the earlier attempt took effect and its state is
     /// returned instead of sending the write again (so a retried create never creates twice).
-    func send(_ method: HTTPMethod, _ url: String, body: Data? = nil, probe: String? = nil) async throws(WorkspaceError) -> ARMResponse {
+    func send(
+        _ method: HTTPMethod, _ url: String, body: Data? = nil, probe: String? = nil, headers extra: [(String, String)] = []
+    ) async throws(WorkspaceError) -> ARMResponse {
         let clock = ContinuousClock()
         let deadline = clock.now + policy.deadline
         var attempt = 0
@@ -81,7 +83,7 @@ final class ARMClient: Sendable {
             }
             var wait: Duration
             do {
-                let response = try await exchange(method, url, body: body)
+                let response = try await exchange(method, url, body: body, headers: extra)
                 let retryable = response.status == 429 || [500, 502, 503, 504].contains(response.status)
                 if response.status == 401, attempt == 1 {
                     await tokens.invalidate()
@@ -182,15 +184,18 @@ final class ARMClient: Sendable {
     }
 
     /// One HTTP exchange with a fresh `x-ms-client-request-id` and the bearer token.
-    private func exchange(_ method: HTTPMethod, _ url: String, body: Data?) async throws -> ARMResponse {
+    private func exchange(_ method: HTTPMethod, _ url: String, body: Data?, headers extra: [(String, String)] = []) async throws -> ARMResponse {
         let token = try await tokens.token()
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "x-ms-client-request-id", value: UUID().uuidString.lowercased())
         request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in extra { request.headers.replaceOrAdd(name: name, value: value) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            if !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
+                request.headers.add(name: "Content-Type", value: "application/json")
+            }
             request.body = .bytes(ByteBuffer(data: body))
         }
         let timeout = TimeAmount.nanoseconds(Int64(policy.requestTimeout.components.seconds) * 1_000_000_000)

@@ -14,17 +14,28 @@ public final class AzureMLWorkspace: Workspace {
     let versions: APIVersions
     /// Where our own kinds without an Azure home (quota policies) are kept, per workspace.
     let policyFile: String?
+    /// Committed code, data and build contexts go to the workspace's blob container.
+    let blobs: BlobUploads
 
     /// - Parameters:
     ///   - endpoint: the ARM endpoint (`https://management.azure.com`, or the fake's URL).
     ///   - stateDirectory: where quota policies of this workspace are recorded (nil: not kept).
+    ///   - blobEndpoint: the blob service, `{account}` standing for the datastore's account.
+    ///   - storageCredential: for blob uploads (audience `https://storage.azure.com/`); nil uses
+    ///     `credential` (a ready ARM token is then reused as is).
     public init(
         address: AzureWorkspaceAddress, endpoint: String = "https://management.azure.com", credential: AzureCredential,
         tokenEndpoints: TokenEndpoints = .fromEnvironment(), versions: APIVersions = APIVersions(), retry: RetryPolicy = RetryPolicy(),
-        stateDirectory: String? = nil
+        stateDirectory: String? = nil, blobEndpoint: String = "https://{account}.blob.core.windows.net",
+        storageCredential: AzureCredential? = nil
     ) {
         self.address = address
         self.client = ARMClient(endpoint: endpoint, tokens: TokenSource(credential: credential, endpoints: tokenEndpoints), policy: retry)
+        var storageEndpoints = tokenEndpoints
+        storageEndpoints.resource = "https://storage.azure.com/"
+        self.blobs = BlobUploads(
+            client: ARMClient(endpoint: endpoint, tokens: TokenSource(credential: storageCredential ?? credential, endpoints: storageEndpoints), policy: retry),
+            endpoint: blobEndpoint)
         self.versions = versions
         self.policyFile = stateDirectory.map {
             URL(fileURLWithPath: $0).appendingPathComponent("azure-quota-policies-\(SHA256.hex(of: address.workspaceID.lowercased()).prefix(12)).json").path
@@ -128,6 +139,29 @@ public final class AzureMLWorkspace: Workspace {
             try savePolicies(try loadPolicies().filter { $0.name != name })
             return OperationOutcome(.done, "deleted quota policy \(name)")
         }
+    }
+
+    /// Uploads what the operation references from the commit (code, local data, a build
+    /// context) unless its effect exists already, then performs it.
+    public func perform(_ operation: WorkspaceOperation, reading commit: any CommitReader) async throws(WorkspaceError) -> OperationOutcome {
+        let bodies = try await bodies()
+        var uploads: [CommittedUpload] = []
+        switch operation {
+        case .submitJob(let job):
+            let url = client.url("\(address.workspaceID)/jobs/\(job.submissionName)", version: versions.jobs)
+            if try await client.checked(.GET, url, accepting: [404]).status == 404 { uploads = bodies.uploads(of: job) }
+        case .putSchedule(let schedule):
+            uploads = schedule.job.map { bodies.uploads(of: $0) } ?? []
+        case .buildEnvironment(let environment, let version), .reuseEnvironment(let environment, let version, _):
+            let url = client.url("\(address.workspaceID)/environments/\(environment.name)/versions/\(version)", version: versions.environments)
+            if try await client.checked(.GET, url, accepting: [404]).status == 404 { uploads = bodies.uploads(of: environment) }
+        default:
+            break
+        }
+        if !uploads.isEmpty {
+            _ = try await blobs.upload(uploads, account: bodies.storageAccount, container: bodies.container, from: commit)
+        }
+        return try await perform(operation)
     }
 
     private func bodies() async throws(WorkspaceError) -> ARMBodies {

@@ -23,6 +23,8 @@ public actor FakeAzure {
     var remainingReads = 11999
     var remainingWrites = 1199
     var tokenCounter = 0
+    /// Blobs uploaded through `/_blob/…`: name -> size.
+    var blobs: [String: Int] = [:]
 
     public init(configuration: FakeARMConfiguration) {
         self.configuration = configuration
@@ -108,6 +110,7 @@ public actor FakeAzure {
             return issueToken(request, form: false)
         }
         if let refused = authenticate(request) { return refused }
+        if lower.first == "_blob" { return blob(request, segments: segments) }
         let isLock = lower.contains("microsoft.authorization")
         guard let version = request.parameters["api-version"] else {
             return .error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
@@ -161,6 +164,26 @@ public actor FakeAzure {
         ])
     }
 
+    /// `PUT|GET /_blob/{account}/{container}/{name}`: a minimal blob service (block blobs),
+    /// standing for `https://{account}.blob.core.windows.net`; sizes are kept, not bytes.
+    private func blob(_ request: FakeRequest, segments: [String]) -> FakeResponse {
+        guard segments.count >= 4 else { return .error(400, "InvalidUri", "expected /_blob/{account}/{container}/{blob}") }
+        let key = segments[1...].joined(separator: "/")
+        switch request.method {
+        case "PUT":
+            guard request.headers["x-ms-blob-type"] == "BlockBlob" else {
+                return .error(400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type.")
+            }
+            blobs[key] = request.body.count
+            return FakeResponse(status: 201, headers: [("ETag", "\"0x\(String(request.body.count, radix: 16))\"")])
+        case "GET", "HEAD":
+            guard let size = blobs[key] else { return .error(404, "BlobNotFound", "The specified blob does not exist.") }
+            return FakeResponse(status: 200, headers: [("x-ms-blob-size", String(size))])
+        default:
+            return .error(405, "UnsupportedHttpVerb", "The resource doesn't support the specified HTTP verb.")
+        }
+    }
+
     // MARK: Control endpoints
 
     /// `/_fake/...`: the request log, seeding and faults; never logged, never faulted.
@@ -197,6 +220,8 @@ public actor FakeAzure {
                 "properties": ["level": level, "notes": body["notes"] as? String ?? ""] as [String: Any],
             ])
             return .json(201, resources[id.lowercased()]!)
+        case ("GET", "/_fake/blobs"):
+            return .json(200, ["value": blobs.keys.sorted().map { ["name": $0, "size": blobs[$0]!] }])
         case ("GET", "/_fake/state"):
             return .json(200, ["resources": Array(resources.keys).sorted()])
         default:
@@ -305,6 +330,7 @@ public actor FakeAzure {
     static func recordedBody(_ request: FakeRequest) -> Any? {
         guard !request.body.isEmpty else { return nil }
         if let json = try? JSONSerialization.jsonObject(with: request.body) { return json }
+        guard request.headers["content-type"]?.contains("x-www-form-urlencoded") == true else { return nil }
         var fields = formFields(request.body)
         for secret in ["client_secret", "client_assertion"] where fields[secret] != nil { fields[secret] = "<redacted>" }
         return fields

@@ -42,8 +42,11 @@ struct WorkspaceOptions: ParsableArguments {
         if let seconds = ProcessInfo.processInfo.environment["MLGITOPS_ARM_POLL_INTERVAL"].flatMap(Double.init) {
             retry.pollInterval = .milliseconds(Int(seconds * 1000))
         }
+        let environment = ProcessInfo.processInfo.environment
         return AzureMLWorkspace(
             address: address, endpoint: endpoint ?? "https://management.azure.com", credential: .fromEnvironment(),
-            versions: versions, retry: retry, stateDirectory: state.state)
+            versions: versions, retry: retry, stateDirectory: state.state,
+            blobEndpoint: environment["MLGITOPS_BLOB_ENDPOINT"] ?? "https://{account}.blob.core.windows.net",
+            storageCredential: environment["AZURE_STORAGE_ACCESS_TOKEN"].map { .accessToken($0) })
     }
 }

@@ -18,7 +18,11 @@ struct AzureReconcileAcceptanceTests {
         try await MLGitOpsBinary.run(
             [command] + (command == "status" ? [] : ["--repo", repo.path]) + ["--state", repo.path + "/.state", "--workspace", FakeARMProcess.workspaceURI,
              "--arm-endpoint", fake.endpoint] + extra,
-            in: repo.path, environment: ["AZURE_ACCESS_TOKEN": "test-token", "MLGITOPS_ARM_POLL_INTERVAL": "0.2"])
+            in: repo.path,
+            environment: [
+                "AZURE_ACCESS_TOKEN": "test-token", "MLGITOPS_ARM_POLL_INTERVAL": "0.2",
+                "MLGITOPS_BLOB_ENDPOINT": fake.endpoint + "/_blob/{account}",
+            ])
     }
 
     func plan(_ fake: FakeARMProcess) async throws -> (MLGitOpsBinary.Result, [[String: Any]]) {
@@ -67,6 +71,12 @@ struct AzureReconcileAcceptanceTests {
         // The lock went on the GPU cluster itself, last.
         let lockPuts = Self.handled(requests, method: "PUT", pathPrefix: FakeARMProcess.workspaceID + "/computes/gpu-cluster/providers/Microsoft.Authorization/locks/")
         #expect(lockPuts.count == 1)
+        // Committed code, data and the build context went to the workspace's blob container.
+        let blobs = try await fake.call("GET", "/_fake/blobs")["value"] as? [[String: Any]] ?? []
+        let names = blobs.compactMap { $0["name"] as? String }
+        for suffix in ["/prep/prep.py", "/score/score.py", "/raw/store_001.csv", "/scorer/Dockerfile", "/scorer/requirements.txt"] {
+            #expect(names.contains { $0.hasSuffix(suffix) && $0.contains("/LocalUpload/") }, "\(suffix) uploaded: \(names)")
+        }
         let status = try await run("status", fake, ["--output", "json"])
         #expect(status.status == 0, "\(status.output)")
         #expect(status.stdout.contains("protect-gpu-cluster"))
