@@ -10,6 +10,9 @@ public enum AzureCredential: Sendable {
     case accessToken(String)
     /// Client credentials with a secret (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET`).
     case clientSecret(tenant: String, clientID: String, secret: String)
+    /// Client credentials with a certificate: a PEM file with the private key and the
+    /// certificate (`AZURE_CLIENT_CERTIFICATE_PATH`), presented as a signed assertion.
+    case clientCertificate(tenant: String, clientID: String, certificatePath: String)
     /// Workload identity: a federated token read from a file (`AZURE_FEDERATED_TOKEN_FILE`),
     /// exchanged as a client assertion.
     case federatedToken(tenant: String, clientID: String, tokenFile: String)
@@ -20,13 +23,16 @@ public enum AzureCredential: Sendable {
     case azureCLI
 
     /// The first credential the environment names, in this order: `AZURE_ACCESS_TOKEN`, a
-    /// client secret, a federated token file, `IDENTITY_ENDPOINT` or `AZURE_USE_MANAGED_IDENTITY`,
+    /// client secret, a client certificate, a federated token file, `IDENTITY_ENDPOINT` or `AZURE_USE_MANAGED_IDENTITY`,
     /// else the Azure CLI.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AzureCredential {
         if let token = environment["AZURE_ACCESS_TOKEN"], !token.isEmpty { return .accessToken(token) }
         let tenant = environment["AZURE_TENANT_ID"], client = environment["AZURE_CLIENT_ID"]
         if let tenant, let client, let secret = environment["AZURE_CLIENT_SECRET"], !secret.isEmpty {
             return .clientSecret(tenant: tenant, clientID: client, secret: secret)
+        }
+        if let tenant, let client, let path = environment["AZURE_CLIENT_CERTIFICATE_PATH"], !path.isEmpty {
+            return .clientCertificate(tenant: tenant, clientID: client, certificatePath: path)
         }
         if let tenant, let client, let file = environment["AZURE_FEDERATED_TOKEN_FILE"], !file.isEmpty {
             return .federatedToken(tenant: tenant, clientID: client, tokenFile: file)
@@ -42,6 +48,7 @@ public enum AzureCredential: Sendable {
         switch self {
         case .accessToken: "a token from AZURE_ACCESS_TOKEN"
         case .clientSecret(_, let clientID, _): "client credentials of \(clientID)"
+        case .clientCertificate(_, let clientID, let path): "the certificate \(path) of \(clientID)"
         case .federatedToken(_, let clientID, let file): "a federated token (\(file)) for \(clientID)"
         case .managedIdentity(let clientID): "the managed identity" + (clientID.map { " \($0)" } ?? "")
         case .azureCLI: "the Azure CLI login (az account get-access-token)"
@@ -114,6 +121,14 @@ public actor TokenSource {
         case .clientSecret(let tenant, let clientID, let secret):
             return try await identityPlatform(tenant: tenant, fields: [
                 ("client_id", clientID), ("scope", scope), ("client_secret", secret), ("grant_type", "client_credentials"),
+            ])
+        case .clientCertificate(let tenant, let clientID, let path):
+            let assertion = try ClientAssertion.make(
+                pemFile: path, clientID: clientID, audience: "\(endpoints.authorityHost)/\(tenant)/oauth2/v2.0/token")
+            return try await identityPlatform(tenant: tenant, fields: [
+                ("client_id", clientID), ("scope", scope),
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", assertion), ("grant_type", "client_credentials"),
             ])
         case .federatedToken(let tenant, let clientID, let file):
             guard let assertion = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),

@@ -154,6 +154,9 @@ public actor FakeAzure {
             else {
                 return .json(400, ["error": "invalid_request", "error_description": "AADSTS900144: The request body must contain the parameters 'grant_type', 'client_id' and a credential."])
             }
+            if let assertion = fields["client_assertion"], assertion.split(separator: ".").count != 3 {
+                return .json(401, ["error": "invalid_client", "error_description": "AADSTS50027: JWT token is invalid or malformed."])
+            }
             return .json(200, ["token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token])
         }
         let expiresOn = Int(Date().timeIntervalSince1970) + 3599

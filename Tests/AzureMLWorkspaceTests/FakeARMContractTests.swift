@@ -158,14 +158,14 @@ struct FakeARMContractTests {
         #expect(try await secret.token() == first, "a valid token is reused")
         let scratch = try ScratchDirectory()
         let file = scratch.appending("federated")
-        try "federated-jwt".write(toFile: file, atomically: true, encoding: .utf8)
+        try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.federated-signature".write(toFile: file, atomically: true, encoding: .utf8)
         let federated = TokenSource(credential: .federatedToken(tenant: "tenant", clientID: "app", tokenFile: file), endpoints: endpoints)
         #expect(try await federated.token() != first)
         let managed = TokenSource(credential: .managedIdentity(clientID: nil), endpoints: endpoints)
         #expect(try await managed.token().hasPrefix("fake-token-"))
         let log = try await fake.requests()
         let text = String(decoding: try JSONSerialization.data(withJSONObject: log), as: UTF8.self)
-        #expect(!text.contains("s3cr3t-value") && !text.contains("federated-jwt"), "the fake records forms without secrets")
+        #expect(!text.contains("s3cr3t-value") && !text.contains("federated-signature"), "the fake records forms without secrets")
         #expect(log.contains { ($0["path"] as? String ?? "").hasPrefix("/metadata/identity/oauth2/token?") })
 
         let refused = TokenSource(
