@@ -46,7 +46,8 @@ public actor FakeAzure {
         sequence += 1
         let recordedPath = request.query.isEmpty ? request.path : "\(request.path)?\(request.query)"
         var entry = RecordedRequest(
-            sequence: sequence, method: request.method, path: recordedPath, body: Self.recordedBody(request), status: 0, fault: nil)
+            sequence: sequence, method: request.method, path: recordedPath, body: Self.recordedBody(request), status: 0, fault: nil,
+            clientRequestID: request.headers["x-ms-client-request-id"])
         var response: FakeResponse
         var fault: String?
         if throttleNext > 0 {

@@ -78,11 +78,14 @@ struct RecordedRequest {
     var status: Int
     /// The injected fault, if any: `throttle`, `error`, `reset-before`, `reset-after`, `slow`.
     var fault: String?
+    /// The client's `x-ms-client-request-id`, if sent.
+    var clientRequestID: String?
 
     var json: [String: Any] {
         var object: [String: Any] = ["seq": sequence, "method": method, "path": path, "status": status]
         object["body"] = body ?? NSNull()
         object["fault"] = fault ?? NSNull()
+        object["clientRequestId"] = clientRequestID ?? NSNull()
         return object
     }
 }

@@ -71,6 +71,9 @@ struct AzureReconcileAcceptanceTests {
         // The lock went on the GPU cluster itself, last.
         let lockPuts = Self.handled(requests, method: "PUT", pathPrefix: FakeARMProcess.workspaceID + "/computes/gpu-cluster/providers/Microsoft.Authorization/locks/")
         #expect(lockPuts.count == 1)
+        // Every call carried its own x-ms-client-request-id.
+        let ids = requests.compactMap { $0["clientRequestId"] as? String }
+        #expect(ids.count == requests.count && Set(ids).count == ids.count)
         // Committed code, data and the build context went to the workspace's blob container.
         let blobs = try await fake.call("GET", "/_fake/blobs")["value"] as? [[String: Any]] ?? []
         let names = blobs.compactMap { $0["name"] as? String }

@@ -179,6 +179,30 @@ struct FakeARMContractTests {
         }
     }
 
+    @Test func schedulesAreDisabledBeforeTheyAreDeleted() async throws {
+        let fake = try await FakeARMProcess()
+        let azure = workspace(fake)
+        let schedule = Schedule(
+            name: "nightly", trigger: .cron(expression: "30 1 * * *", timeZone: "UTC", startTime: nil, endTime: nil), job: nil,
+            sourceJob: "azureml:earlier-job", hash: JobDefinitionHash(hex: String(repeating: "a", count: 64)), source: Self.source)
+        #expect(try await azure.perform(.putSchedule(schedule)).status == .done)
+        #expect(try await azure.perform(.putSchedule(schedule)).status == .alreadyDone)
+        #expect(try await azure.observe().schedules.map(\.name) == ["nightly"])
+        // The fake refuses to delete an enabled schedule: success means it was disabled first.
+        #expect(try await azure.perform(.deleteSchedule(name: "nightly")).status == .done)
+        let writes = try await fake.requests().filter { ($0["path"] as? String ?? "").contains("/schedules/nightly?") && $0["method"] as? String != "GET" }
+        #expect(writes.map { $0["method"] as? String ?? "" } == ["PUT", "PUT", "DELETE"])
+        let disabling = (writes[1]["body"] as? [String: Any])?["properties"] as? [String: Any]
+        #expect(disabling?["isEnabled"] as? Bool == false)
+        #expect(try await azure.observe().schedules.isEmpty)
+    }
+
+    @Test func apiVersionsArePinnedPerTypeAndOverridable() throws {
+        let versions = try APIVersions(overrides: "computes=2025-06-01, locks=2016-09-01")
+        #expect(versions.computes == "2025-06-01" && versions.locks == "2016-09-01" && versions.jobs == APIVersions().jobs)
+        #expect(throws: APIVersions.InvalidOverride.self) { try APIVersions(overrides: "clusters=2025-06-01") }
+    }
+
     @Test func credentialChainFromTheEnvironment() {
         if case .accessToken = AzureCredential.fromEnvironment(["AZURE_ACCESS_TOKEN": "x", "AZURE_CLIENT_SECRET": "y"]) {} else {
             Issue.record("AZURE_ACCESS_TOKEN comes first")
