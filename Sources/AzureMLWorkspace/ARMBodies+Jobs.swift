@@ -3,7 +3,7 @@ public import Manifests
 
 /// What a job submission sends: the assets it registers first (code, anonymous environments,
 /// anonymous components, in that order) and the job's own properties.
-public struct JobRequests: @unchecked Sendable {
+public struct JobRequests {
     /// ARM id and body of each asset to PUT before the job.
     public var prerequisites: [(id: String, body: [String: Any])] = []
     /// `properties` of the job (or of a schedule's `jobDefinition`).

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
-public import Foundation
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOFoundationCompat
-public import Workspaces
+import Workspaces
 
 /// How hard the client tries: retries with backoff and jitter within a deadline, and polling.
 public struct RetryPolicy: Sendable {

@@ -1,5 +1,5 @@
-public import Foundation
-public import Manifests
+import Foundation
+import Manifests
 import NIOHTTP1
 public import Workspaces
 

@@ -193,7 +193,7 @@ public actor TokenSource {
             output = try await Self.runCLI(["az", "account", "get-access-token", "--resource", endpoints.resource, "-o", "json"])
         } catch {
             throw .unauthorized(
-                detail: "no credential: set AZURE_ACCESS_TOKEN, or AZURE_TENANT_ID/AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE, or run `az login` (\(error))")
+                detail: "no credential: set AZURE_ACCESS_TOKEN, or AZURE_TENANT_ID/AZURE_CLIENT_ID with AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE, or run `az login` (\(error))")
         }
         guard let object = (try? JSONSerialization.jsonObject(with: output)) as? [String: Any],
             let token = object["accessToken"] as? String
@@ -221,7 +221,7 @@ public actor TokenSource {
                     continuation.resume(returning: data)
                 } else {
                     let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    continuation.resume(throwing: CLIFailure(description: "`\(arguments.prefix(3).joined(separator: " "))` exited \(finished.terminationStatus): \(message.prefix(200))"))
+                    continuation.resume(throwing: CLIFailure(description: "`\(arguments.prefix(3).joined(separator: " "))` exited \(finished.terminationStatus): \(message.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))"))
                 }
             }
             do { try process.run() } catch { continuation.resume(throwing: CLIFailure(description: "cannot run `az`: \(error.localizedDescription)")) }
