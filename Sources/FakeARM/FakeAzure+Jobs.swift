@@ -80,6 +80,7 @@ extension FakeAzure {
                 return .error(400, "UserError", "The compute '\(computeID.split(separator: "/").last ?? "")' referenced by the job does not exist.")
             }
         }
+        if let refused = jobQuotaRefusal(properties) { return refused }
         var stored = properties
         stored["_fakeSubmitted"] = Date().timeIntervalSince1970
         stored["experimentName"] = properties["experimentName"] ?? "Default"
@@ -91,6 +92,34 @@ extension FakeAzure {
         ]
         store(id, resource)
         return .json(201, withStatus(resource))
+    }
+
+    /// 400 `JobNodeCountExceedsCoreQuota` when a job (or a step) asks for more nodes of its
+    /// cluster's size than the family's vCPU limit holds (reference §8.3).
+    func jobQuotaRefusal(_ properties: [String: Any]) -> FakeResponse? {
+        var demands: [(compute: String?, nodes: Int)] = []
+        let defaultCompute = (properties["settings"] as? [String: Any])?["default_compute"] as? String ?? properties["computeId"] as? String
+        if properties["jobType"] as? String == "Command" {
+            demands.append((properties["computeId"] as? String, (properties["resources"] as? [String: Any])?["instanceCount"] as? Int ?? 1))
+        }
+        for case let step as [String: Any] in (properties["jobs"] as? [String: Any] ?? [:]).values {
+            let nodes = (step["resources"] as? [String: Any])?["instance_count"] as? Int ?? 1
+            demands.append((step["computeId"] as? String ?? defaultCompute, nodes))
+        }
+        for demand in demands {
+            guard let compute = demand.compute.flatMap({ get($0) }),
+                let inner = (compute["properties"] as? [String: Any])?["properties"] as? [String: Any],
+                let size = FakeVMSizes.find(inner["vmSize"] as? String ?? "")
+            else { continue }
+            let wanted = demand.nodes * size.cores
+            if wanted > limit(size.family) {
+                let family = FakeVMSizes.spaced(size.family)
+                return .error(
+                    400, "JobNodeCountExceedsCoreQuota",
+                    "The specified subscription has a \(family) vCPU quota of \(limit(size.family)) and is less than the requested job node count of \(demand.nodes) which maps to \(wanted) vCPUs. Talk to your Subscription Admin or refer to https://docs.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-increases to increase the \(family) vCPU quota")
+            }
+        }
+        return nil
     }
 
     /// Every `computeId` of a job and its steps, and the pipeline's default compute.

@@ -23,6 +23,9 @@ public actor FakeAzure {
     var remainingReads = 11999
     var remainingWrites = 1199
     var tokenCounter = 0
+    /// The current budget window: when it started and the requests counted in it.
+    var windowStart = Date()
+    var windowCount = 0
     /// Blobs uploaded through `/_blob/…`: name -> size.
     var blobs: [String: Int] = [:]
 
@@ -48,11 +51,18 @@ public actor FakeAzure {
         var entry = RecordedRequest(
             sequence: sequence, method: request.method, path: recordedPath, body: Self.recordedBody(request), status: 0, fault: nil,
             clientRequestID: request.headers["x-ms-client-request-id"])
-        var response: FakeResponse
+        var response = FakeResponse(status: 0)
         var fault: String?
         if throttleNext > 0 {
             throttleNext -= 1
             fault = "throttle"
+        } else if let wait = overBudget() {
+            fault = "budget"
+            let kind = request.method == "GET" ? "read" : "write"
+            response = .error(
+                429, "SubscriptionRequestsThrottled",
+                "Number of '\(kind)' requests for subscription '\(Self.subscription(of: request.path) ?? "")' actor 'fake' exceeded. Please try again after '\(wait)' seconds.",
+                headers: [("Retry-After", String(wait))])
         } else if faultRate > 0, Double.random(in: 0..<1, using: &generator) < faultRate {
             fault = ["throttle", "error", "reset-before", "reset-after", "slow"].randomElement(using: &generator)
         }
@@ -67,6 +77,8 @@ public actor FakeAzure {
             response = .error(500, "InternalServerError", "Encountered internal server error. Diagnostic information: timestamp '\(Self.timestamp())'.")
         case "reset-before":
             response = FakeResponse(status: 0, delivery: .reset)
+        case "budget":
+            break
         default:
             response = answer(request)
             if fault == "reset-after" { response.delivery = .reset }
@@ -77,6 +89,19 @@ public actor FakeAzure {
         log.append(entry)
         response.headers += standardHeaders(request)
         return response
+    }
+
+    /// Seconds to wait when this request exceeds the request budget of the current window.
+    private func overBudget() -> Int? {
+        guard let budget = configuration.requestBudget else { return nil }
+        let elapsed = Date().timeIntervalSince(windowStart)
+        if elapsed >= configuration.budgetWindowSeconds {
+            windowStart = Date()
+            windowCount = 0
+        }
+        windowCount += 1
+        guard windowCount > budget else { return nil }
+        return max(1, Int((configuration.budgetWindowSeconds - Date().timeIntervalSince(windowStart)).rounded(.up)))
     }
 
     /// The headers ARM puts on every answer.

@@ -30,6 +30,12 @@ struct FakeARMCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Items per page of every list.")
     var pageSize: Int = 2
 
+    @Option(name: .long, help: "Requests allowed per --budget-window seconds before 429 SubscriptionRequestsThrottled (default: no budget).")
+    var requestBudget: Int?
+
+    @Option(name: .long, help: "The length of a request-budget window, in seconds.")
+    var budgetWindow: Double = 10
+
     @Option(name: .long, help: "A workspace that exists from the start: azureml://subscriptions/S/resourceGroups/RG/workspaces/WS[?location=L] (repeatable; default the corpus's my-rg/my-ws).")
     var workspace: [String] = []
 
@@ -49,7 +55,7 @@ struct FakeARMCommand: AsyncParsableCommand {
         }
         let configuration = FakeARMConfiguration(
             port: port, statePath: state, faultRate: faultRate, faultSeed: faultSeed, retryAfterSeconds: retryAfter,
-            operationPolls: operationPolls, pageSize: pageSize, workspaces: workspaces.isEmpty ? [.default] : workspaces,
+            operationPolls: operationPolls, pageSize: pageSize, requestBudget: requestBudget, budgetWindowSeconds: budgetWindow, workspaces: workspaces.isEmpty ? [.default] : workspaces,
             allowedTokens: Set(token))
         let portFile = portFile
         try await FakeARMServer(configuration: configuration).run { bound in

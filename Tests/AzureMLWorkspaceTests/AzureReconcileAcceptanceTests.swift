@@ -39,7 +39,7 @@ struct AzureReconcileAcceptanceTests {
     static func handled(_ requests: [[String: Any]], method: String, pathPrefix: String) -> [[String: Any]] {
         requests.filter {
             $0["method"] as? String == method && ($0["path"] as? String ?? "").hasPrefix(pathPrefix)
-                && !["throttle", "error", "reset-before"].contains($0["fault"] as? String ?? "")
+                && !["throttle", "budget", "error", "reset-before"].contains($0["fault"] as? String ?? "")
         }
     }
 

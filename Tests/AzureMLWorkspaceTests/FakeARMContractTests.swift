@@ -95,6 +95,16 @@ struct FakeARMContractTests {
             guard case .quotaExceeded(let detail) = error else { Issue.record("expected quotaExceeded, got \(error)"); return }
             #expect(detail.contains("ClusterMinNodesExceedCoreQuota"))
         }
+        // 30 nodes of 4 vCPUs exceed the family's 100: refused at submission as quota.
+        let path20 = FakeARMProcess.workspaceID + "/jobs/too-big?api-version=2024-10-01"
+        let tooBig = try await fake.call(
+            "PUT", path20,
+            body: #"{"properties":{"jobType":"Command","command":"train","environmentId":"azureml:env@latest","computeId":"\#(FakeARMProcess.workspaceID)/computes/small","resources":{"instanceCount":30}}}"#)
+        let quotaError = tooBig["error"] as? [String: Any]
+        #expect(quotaError?["code"] as? String == "JobNodeCountExceedsCoreQuota")
+        if case .quotaExceeded = ARMErrorMapping.error(status: 400, code: quotaError?["code"] as? String ?? "", message: "", resource: "job") {} else {
+            Issue.record("JobNodeCountExceedsCoreQuota must map to quotaExceeded")
+        }
         #expect(try await azure.perform(.deleteCluster(name: "small")).status == .done)
         #expect(try await azure.perform(.deleteCluster(name: "small")).status == .alreadyDone)
     }
@@ -195,6 +205,18 @@ struct FakeARMContractTests {
         let disabling = (writes[1]["body"] as? [String: Any])?["properties"] as? [String: Any]
         #expect(disabling?["isEnabled"] as? Bool == false)
         #expect(try await azure.observe().schedules.isEmpty)
+    }
+
+    @Test func aRequestBudgetThrottlesAndTheClientWaitsItOut() async throws {
+        let fake = try await FakeARMProcess(["--request-budget", "3", "--budget-window", "1"])
+        let client = ARMClient(endpoint: fake.endpoint, tokens: TokenSource(credential: .accessToken("t")), policy: RetryPolicy(deadline: .seconds(20)))
+        for _ in 0..<6 {
+            let response = try await client.checked(.GET, client.url(FakeARMProcess.workspaceID, version: "2024-10-01"))
+            #expect(response.status == 200)
+        }
+        let throttled = try await fake.requests().filter { $0["fault"] as? String == "budget" }
+        #expect(!throttled.isEmpty, "the fourth request of a window is throttled")
+        #expect(throttled.allSatisfy { $0["status"] as? Int == 429 })
     }
 
     @Test func apiVersionsArePinnedPerTypeAndOverridable() throws {
