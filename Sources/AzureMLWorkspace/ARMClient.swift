@@ -173,15 +173,26 @@ final class ARMClient: Sendable {
     func waitForState(_ url: String, untilGone: Bool = false) async throws(WorkspaceError) -> [String: Any]? {
         let clock = ContinuousClock()
         let deadline = clock.now + policy.operationDeadline
+        // ARM reads can lag a write: a resource just made may read as missing for a moment.
+        var missing = 0
         while clock.now < deadline {
             let response = try await checked(.GET, url, accepting: [404])
-            if response.status == 404 { return nil }
+            if response.status == 404 {
+                missing += 1
+                if untilGone || missing > Self.staleReadTolerance { return nil }
+                try? await Task.sleep(for: policy.pollInterval)
+                continue
+            }
+            missing = 0
             let state = (response.json["properties"] as? [String: Any])?["provisioningState"] as? String ?? "Succeeded"
             if !untilGone, ["Succeeded", "Failed", "Canceled"].contains(state) { return response.json }
             try? await Task.sleep(for: response.retryAfter ?? policy.pollInterval)
         }
         throw .transient(detail: "\(Self.resourceName(url)) did not settle within \(policy.operationDeadline)")
     }
+
+    /// Consecutive 404s taken for a stale read (not yet a missing resource) after a write.
+    static let staleReadTolerance = 5
 
     /// One HTTP exchange with a fresh `x-ms-client-request-id` and the bearer token.
     private func exchange(_ method: HTTPMethod, _ url: String, body: Data?, headers extra: [(String, String)] = []) async throws -> ARMResponse {

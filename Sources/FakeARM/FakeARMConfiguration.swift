@@ -26,6 +26,9 @@ public struct FakeARMConfiguration: Sendable {
     /// (nil: no budget).
     public var requestBudget: Int?
     public var budgetWindowSeconds: Double
+    /// GETs of a newly created resource answered 404 before it becomes visible (eventual
+    /// consistency, *inferred*).
+    public var staleReads: Int
     /// Workspaces that exist from the start.
     public var workspaces: [FakeWorkspace]
     /// The only bearer tokens accepted; empty accepts any token.
@@ -46,7 +49,7 @@ public struct FakeARMConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, statePath: String? = nil, faultRate: Double = 0, faultSeed: UInt64 = 1,
         slowMilliseconds: Int = 400, retryAfterSeconds: Int = 1, operationPolls: Int = 2, operationSeconds: Double = 5,
-        jobStateSeconds: Double = 2, pageSize: Int = 2, requestBudget: Int? = nil, budgetWindowSeconds: Double = 10, workspaces: [FakeWorkspace] = [.default],
+        jobStateSeconds: Double = 2, pageSize: Int = 2, requestBudget: Int? = nil, budgetWindowSeconds: Double = 10, staleReads: Int = 0, workspaces: [FakeWorkspace] = [.default],
         allowedTokens: Set<String> = [], expiredToken: String = "expired-token",
         machineLearningVersions: Set<String> = FakeARMConfiguration.knownMachineLearningVersions,
         lockVersions: Set<String> = ["2016-09-01", "2020-05-01"], familyLimits: [String: Int] = [:],
@@ -65,6 +68,7 @@ public struct FakeARMConfiguration: Sendable {
         self.pageSize = pageSize
         self.requestBudget = requestBudget
         self.budgetWindowSeconds = budgetWindowSeconds
+        self.staleReads = staleReads
         self.workspaces = workspaces
         self.allowedTokens = allowedTokens
         self.expiredToken = expiredToken

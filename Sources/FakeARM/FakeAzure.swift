@@ -26,6 +26,8 @@ public actor FakeAzure {
     /// The current budget window: when it started and the requests counted in it.
     var windowStart = Date()
     var windowCount = 0
+    /// GETs still to answer 404 per new resource (``FakeARMConfiguration/staleReads``).
+    var staleRemaining: [String: Int] = [:]
     /// Blobs uploaded through `/_blob/…`: name -> size.
     var blobs: [String: Int] = [:]
 
@@ -151,6 +153,10 @@ public actor FakeAzure {
         }
         if isLock { return locks(request, segments: segments) }
         if let refused = lockRefusal(request) { return refused }
+        if request.method == "GET", let left = staleRemaining[request.path.lowercased()], left > 0 {
+            staleRemaining[request.path.lowercased()] = left - 1
+            return .error(404, "ResourceNotFound", "The Resource '\(request.path)' was not found (a stale read).")
+        }
         return route(request, segments: segments)
     }
 
@@ -265,6 +271,7 @@ public actor FakeAzure {
         if order[key] == nil {
             order[key] = nextOrder
             nextOrder += 1
+            if configuration.staleReads > 0 { staleRemaining[key] = configuration.staleReads }
         }
         resources[key] = body
         persist()

@@ -36,6 +36,9 @@ struct FakeARMCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The length of a request-budget window, in seconds.")
     var budgetWindow: Double = 10
 
+    @Option(name: .long, help: "GETs of a newly created resource answered 404 before it shows (eventual consistency).")
+    var staleReads: Int = 0
+
     @Option(name: .long, help: "A workspace that exists from the start: azureml://subscriptions/S/resourceGroups/RG/workspaces/WS[?location=L] (repeatable; default the corpus's my-rg/my-ws).")
     var workspace: [String] = []
 
@@ -55,7 +58,7 @@ struct FakeARMCommand: AsyncParsableCommand {
         }
         let configuration = FakeARMConfiguration(
             port: port, statePath: state, faultRate: faultRate, faultSeed: faultSeed, retryAfterSeconds: retryAfter,
-            operationPolls: operationPolls, pageSize: pageSize, requestBudget: requestBudget, budgetWindowSeconds: budgetWindow, workspaces: workspaces.isEmpty ? [.default] : workspaces,
+            operationPolls: operationPolls, pageSize: pageSize, requestBudget: requestBudget, budgetWindowSeconds: budgetWindow, staleReads: staleReads, workspaces: workspaces.isEmpty ? [.default] : workspaces,
             allowedTokens: Set(token))
         let portFile = portFile
         try await FakeARMServer(configuration: configuration).run { bound in

@@ -219,6 +219,17 @@ struct FakeARMContractTests {
         #expect(throttled.allSatisfy { $0["status"] as? Int == 429 })
     }
 
+    @Test func aClusterReadAsMissingRightAfterItsCreateIsWaitedFor() async throws {
+        let fake = try await FakeARMProcess(["--stale-reads", "2"])
+        let azure = workspace(fake)
+        let cluster = ComputeCluster(name: "eventual", spec: ClusterSpec(size: "Standard_DS3_v2"), source: Self.source)
+        #expect(try await azure.perform(.createCluster(cluster)).status == .done)
+        let reads = try await fake.requests().filter {
+            $0["method"] as? String == "GET" && ($0["path"] as? String ?? "").contains("/computes/eventual?")
+        }
+        #expect(reads.contains { $0["status"] as? Int == 404 } && reads.last?["status"] as? Int == 200)
+    }
+
     @Test func apiVersionsArePinnedPerTypeAndOverridable() throws {
         let versions = try APIVersions(overrides: "computes=2025-06-01, locks=2016-09-01")
         #expect(versions.computes == "2025-06-01" && versions.locks == "2016-09-01" && versions.jobs == APIVersions().jobs)
