@@ -208,6 +208,12 @@ public final class AzureMLWorkspace: Workspace {
             throw .invalid(detail: "\(id) ended \(properties["provisioningState"] ?? "Failed"): \(errors?.joined(separator: "; ") ?? "no error given"); delete it before creating it again")
         }
         let size = (properties["properties"] as? [String: Any])?["vmSize"] as? String ?? cluster.spec.size
+        // The service has been seen to re-create a deleted name with its old size: verify.
+        guard size.lowercased() == cluster.spec.size.lowercased() else {
+            throw .conflict(
+                resource: id,
+                detail: "was created with vmSize \(size), not \(cluster.spec.size) (a known service anomaly after a delete and re-create of a name); delete it and create it again")
+        }
         return OperationOutcome(.done, "created \(id) (\(size), \(cluster.spec.tier.rawValue), \(cluster.spec.minInstances)-\(cluster.spec.maxInstances) nodes)")
     }
 

@@ -29,6 +29,9 @@ public struct FakeARMConfiguration: Sendable {
     /// GETs of a newly created resource answered 404 before it becomes visible (eventual
     /// consistency, *inferred*).
     public var staleReads: Int
+    /// A PUT over an existing compute that changes a create-only field: accepted and ignored
+    /// (as observed on the service, the default) or refused with 400 (synthetic).
+    public var rejectImmutableComputeChanges: Bool
     /// Workspaces that exist from the start.
     public var workspaces: [FakeWorkspace]
     /// The only bearer tokens accepted; empty accepts any token.
@@ -49,7 +52,7 @@ public struct FakeARMConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, statePath: String? = nil, faultRate: Double = 0, faultSeed: UInt64 = 1,
         slowMilliseconds: Int = 400, retryAfterSeconds: Int = 1, operationPolls: Int = 2, operationSeconds: Double = 5,
-        jobStateSeconds: Double = 2, pageSize: Int = 2, requestBudget: Int? = nil, budgetWindowSeconds: Double = 10, staleReads: Int = 0, workspaces: [FakeWorkspace] = [.default],
+        jobStateSeconds: Double = 2, pageSize: Int = 2, requestBudget: Int? = nil, budgetWindowSeconds: Double = 10, staleReads: Int = 0, rejectImmutableComputeChanges: Bool = false, workspaces: [FakeWorkspace] = [.default],
         allowedTokens: Set<String> = [], expiredToken: String = "expired-token",
         machineLearningVersions: Set<String> = FakeARMConfiguration.knownMachineLearningVersions,
         lockVersions: Set<String> = ["2016-09-01", "2020-05-01"], familyLimits: [String: Int] = [:],
@@ -69,6 +72,7 @@ public struct FakeARMConfiguration: Sendable {
         self.requestBudget = requestBudget
         self.budgetWindowSeconds = budgetWindowSeconds
         self.staleReads = staleReads
+        self.rejectImmutableComputeChanges = rejectImmutableComputeChanges
         self.workspaces = workspaces
         self.allowedTokens = allowedTokens
         self.expiredToken = expiredToken

@@ -98,6 +98,15 @@ extension FakeAzure {
         let now = Self.timestamp()
         var stored: [String: Any]
         var storedProperties: [String: Any]
+        if let existing, configuration.rejectImmutableComputeChanges {
+            let before = (existing["properties"] as? [String: Any])?["properties"] as? [String: Any] ?? [:]
+            for field in ["vmSize", "vmPriority", "osType", "enableNodePublicIp"] where inner[field] != nil {
+                let old = "\(before[field] ?? "")".lowercased(), new = "\(inner[field]!)".lowercased()
+                if old != new {
+                    return .error(400, "UserError", "Property '\(field)' cannot be updated for an existing AmlCompute.")
+                }
+            }
+        }
         if let existing {
             // Only scale settings, tags and description change in place; the rest is accepted and ignored.
             stored = existing

@@ -39,6 +39,9 @@ struct FakeARMCommand: AsyncParsableCommand {
     @Option(name: .long, help: "GETs of a newly created resource answered 404 before it shows (eventual consistency).")
     var staleReads: Int = 0
 
+    @Flag(name: .long, help: "Refuse (400) a PUT that changes a create-only field of an existing compute, instead of accepting and ignoring it.")
+    var rejectImmutableComputeChanges = false
+
     @Option(name: .long, help: "A workspace that exists from the start: azureml://subscriptions/S/resourceGroups/RG/workspaces/WS[?location=L] (repeatable; default the corpus's my-rg/my-ws).")
     var workspace: [String] = []
 
@@ -58,7 +61,7 @@ struct FakeARMCommand: AsyncParsableCommand {
         }
         let configuration = FakeARMConfiguration(
             port: port, statePath: state, faultRate: faultRate, faultSeed: faultSeed, retryAfterSeconds: retryAfter,
-            operationPolls: operationPolls, pageSize: pageSize, requestBudget: requestBudget, budgetWindowSeconds: budgetWindow, staleReads: staleReads, workspaces: workspaces.isEmpty ? [.default] : workspaces,
+            operationPolls: operationPolls, pageSize: pageSize, requestBudget: requestBudget, budgetWindowSeconds: budgetWindow, staleReads: staleReads, rejectImmutableComputeChanges: rejectImmutableComputeChanges, workspaces: workspaces.isEmpty ? [.default] : workspaces,
             allowedTokens: Set(token))
         let portFile = portFile
         try await FakeARMServer(configuration: configuration).run { bound in

@@ -230,6 +230,19 @@ struct FakeARMContractTests {
         #expect(reads.contains { $0["status"] as? Int == 404 } && reads.last?["status"] as? Int == 200)
     }
 
+    @Test func createOnlyComputeFieldsAcceptedAndIgnoredOrRefused() async throws {
+        let body = #"{"location":"westeurope","properties":{"computeType":"AmlCompute","properties":{"vmSize":"SIZE","scaleSettings":{"maxNodeCount":2}}}}"#
+        let path = FakeARMProcess.workspaceID + "/computes/fixed?api-version=2024-10-01"
+        let lenient = try await FakeARMProcess()
+        try await lenient.call("PUT", path, body: body.replacingOccurrences(of: "SIZE", with: "Standard_DS3_v2"))
+        let ignored = try await lenient.call("PUT", path, body: body.replacingOccurrences(of: "SIZE", with: "Standard_DS4_v2"))
+        #expect(((ignored["properties"] as? [String: Any])?["properties"] as? [String: Any])?["vmSize"] as? String == "Standard_DS3_v2")
+        let strict = try await FakeARMProcess(["--reject-immutable-compute-changes"])
+        try await strict.call("PUT", path, body: body.replacingOccurrences(of: "SIZE", with: "Standard_DS3_v2"))
+        let refused = try await strict.call("PUT", path, body: body.replacingOccurrences(of: "SIZE", with: "Standard_DS4_v2"))
+        #expect((refused["error"] as? [String: Any])?["code"] as? String == "UserError")
+    }
+
     @Test func apiVersionsArePinnedPerTypeAndOverridable() throws {
         let versions = try APIVersions(overrides: "computes=2025-06-01, locks=2016-09-01")
         #expect(versions.computes == "2025-06-01" && versions.locks == "2016-09-01" && versions.jobs == APIVersions().jobs)
