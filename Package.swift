@@ -114,14 +114,14 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "GitSource", "TestSupport"]),
         .testTarget(
             name: "PlanningTests",
-            dependencies: ["Planning", "Manifests", "Policies", "Workspaces", "TestSupport"]),
+            dependencies: ["Planning", "Manifests", "Policies", "Workspaces", "GitSource", "TestSupport"]),
         .testTarget(
             name: "EmbeddedWorkspaceTests",
             dependencies: ["EmbeddedWorkspace", "Workspaces", "Manifests", "TestSupport"]),
         .testTarget(
             name: "ReconciliationTests",
             dependencies: [
-                "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource", "Rendering",
+                "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "Policies", "GitSource", "Rendering",
                 "TestSupport",
             ]),
         .testTarget(

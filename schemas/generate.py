@@ -710,8 +710,10 @@ def resource_lock():
                   "description": "CanNotDelete blocks deletes; ReadOnly blocks every write (create, update, "
                                  "scale, delete)."},
         "scope": string("What it covers: resource_group, workspace, compute/<name> or environment/<name>. Prefer "
-                        "single resources: a resource_group lock stops every cluster from scaling.",
-                        pattern=r"^(?:resource_group|workspace|compute/[^/\s]+|environment/[^/\s]+)$"),
+                        "single resources: a resource_group lock stops every cluster from scaling. Never a "
+                        "cluster's own networking resources (*-azurebatch-cloudservice*).",
+                        pattern=r"^(?!.*azurebatch-cloudservice)"
+                                r"(?:resource_group|workspace|compute/[^/\s]+|environment/[^/\s]+)$"),
         "notes": string("Why the lock exists."),
     })
     return document(

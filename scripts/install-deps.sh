@@ -17,6 +17,9 @@ python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ "${1:-}" = "--tests" ]; then
   # The JSON-Schema tests validate examples with Python's jsonschema.
   python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || need+=(python3-jsonschema python3-yaml)
+  # The pull-request comment tests parse the Markdown with markdown-it-py (Debian's goes with
+  # /usr/bin/python3, which the tests prefer).
+  { /usr/bin/python3 -c 'import markdown_it' || python3 -c 'import markdown_it'; } >/dev/null 2>&1 || need+=(python3-markdown-it)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"

@@ -29,9 +29,15 @@ enum NetworkThread {
             }
             thread.name = "mlgitops.git-network"
             thread.start()
-            DispatchQueue.global().asyncAfter(deadline: deadline.dispatchTime) {
+            // A thread of its own, not a timer on a global queue: when that queue's threads are
+            // all busy (a loaded controller, a parallel test run) a timer fires late, and a
+            // deadline that fires late is no deadline.
+            let watchdog = Thread {
+                outcome.sleep(until: deadline)
                 outcome.settle(.failure(.timedOut(operation: operation, seconds: deadline.seconds)))
             }
+            watchdog.name = "mlgitops.git-deadline"
+            watchdog.start()
         }
         return try result.get()
     }
@@ -41,6 +47,7 @@ enum NetworkThread {
 private final class Outcome<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Result<T, GitError>, Never>?
+    private let settled = DispatchSemaphore(value: 0)
 
     init(_ continuation: CheckedContinuation<Result<T, GitError>, Never>) { self.continuation = continuation }
 
@@ -49,7 +56,14 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
             defer { continuation = nil }
             return continuation
         }
+        settled.signal()
         waiting?.resume(returning: result)
+    }
+
+    /// Blocks until `deadline` passes or the outcome is settled, whichever is first, so the
+    /// watchdog thread of a call that finished in time ends at once.
+    func sleep(until deadline: Deadline) {
+        _ = settled.wait(timeout: deadline.dispatchTime)
     }
 }
 

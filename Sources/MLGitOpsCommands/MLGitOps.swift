@@ -12,6 +12,6 @@ public struct MLGitOps: AsyncParsableCommand {
             per definition, and locks and quota are judged before anything runs.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, Reconcile.self, PlanCommand.self, Status.self, History.self, Jobs.self])
+        subcommands: [Validate.self, Reconcile.self, PlanCommand.self, Status.self, History.self, Rollback.self, Jobs.self])
     public init() {}
 }

@@ -25,25 +25,42 @@ extension MLGitOps {
         @Flag(name: .long, help: "After applying, run the submitted jobs and queued builds on this machine and wait for them, showing progress.")
         var wait = false
 
+        @Option(name: .long, help: "How long to wait, in seconds, for another process's apply on this state to end (default 0: exit 1 naming it).")
+        var leaseWait: Double = 0
+
         func run() async throws {
             try await ReconcileRun(
-                repository: repository, state: state, target: target, output: output, flags: flags, dryRun: dryRun, wait: wait
+                repository: repository, state: state, target: target, output: output, flags: flags, dryRun: dryRun, wait: wait,
+                leaseWait: leaseWait
             ).run()
         }
     }
 
-    /// `mlgitops plan`: the same as `reconcile --dry-run`.
+    /// `mlgitops plan`: the same as `reconcile --dry-run`; with `--base`, a pull request's plan.
     struct PlanCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "plan", abstract: "Show what a reconcile would do (the same as reconcile --dry-run).")
+            commandName: "plan", abstract: "Show what a reconcile would do (the same as reconcile --dry-run).",
+            discussion: """
+                With --base REF (and --head REF), plans a pull request: both revisions against the \
+                workspace, showing what the head changes relative to the base (--format markdown \
+                makes a pull-request comment). Exit codes then: 0 no changes, 2 changes, 3 changes \
+                with blocked actions, 1 errors (docs/pull-requests.md).
+                """)
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
         @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
+        @OptionGroup var review: ReviewOptions
 
         func run() async throws {
+            if review.base != nil {  // Pull-request plan (issue 5): PlanReview.swift.
+                return try await PlanReview(repository: repository, state: state, output: output, flags: flags, review: review).run()
+            }
+            if review.head != nil || review.format != nil {
+                throw ValidationError("--head and --format go with --base (a pull-request plan)")
+            }
             try await ReconcileRun(repository: repository, state: state, target: target, output: output, flags: flags, dryRun: true).run()
         }
     }
@@ -58,12 +75,18 @@ struct ReconcileRun {
     var flags: PlanFlags
     var dryRun: Bool
     var wait: Bool = false
+    /// Seconds to wait for the apply lease (issue 5).
+    var leaseWait: Double = 0
 
     func run() async throws {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
         let (desired, commit) = (reading.desired, reading.commit)
         let workspace = try target.open(state: state)
         if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
+        // Apply lease (issue 5): one writer per state. Taken before observing, so the plan is
+        // made from a state no other process is changing; released when the apply ends.
+        let lease = dryRun ? nil : try await ApplyLease.acquireForApply(stateDirectory: state.state, wait: leaseWait)
+        defer { lease?.release() }
         let current = try await workspace.observe()
         let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
         let plan = Planner.plan(desired: desired, current: current, options: options)
@@ -89,6 +112,7 @@ struct ReconcileRun {
         let reader = GitCommitReader(repository: reading.repository, revision: commit.sha)
         let report = try await Applier(workspace: workspace, history: history, commitReader: reader)
             .apply(plan, commit: commit, path: pathLabel, trigger: "cli")
+        lease?.release()  // Apply lease (issue 5): the rest only reads and runs jobs.
         switch output.output {
         case .json:
             print(MachineOutput.plan(plan, report: report))

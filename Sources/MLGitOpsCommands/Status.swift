@@ -52,14 +52,15 @@ extension MLGitOps {
         @Option(name: .long, help: "How many reconciles to show.")
         var limit: Int = 20
 
-        @Flag(name: .long, help: "Show each reconcile's action results.")
+        @Flag(name: .long, help: "Show each reconcile's action results (and, with --output json, the plan it applied).")
         var verbose = false
 
         func run() async throws {
             guard FileManager.default.fileExists(atPath: state.state) else {
                 throw CommandError.noState(path: state.state)
             }
-            let records = try HistoryStore(stateDirectory: state.state).records(limit: limit, resource: resource)
+            let records = try HistoryStore(stateDirectory: state.state).records(
+                limit: limit, resource: resource, includePlan: verbose && output.output == .json)
             if output.output == .json {
                 print(MachineOutput.history(records))
                 return

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AzureMLWorkspace
 import Manifests
+import Policies
 import Rendering
 
 extension MLGitOps {
@@ -17,7 +18,12 @@ extension MLGitOps {
         func run() async throws {
             // Validation never touches a workspace; a given one is only checked for its form.
             if let uri = target.workspace { _ = try AzureWorkspaceAddress(parsing: uri) }
-            let (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            var (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            // The policy rules (VM sizes, node cap, quota scopes) judge the files too; without a
+            // workspace, only the declared policies count.
+            desired.diagnostics = (desired.diagnostics + PolicyCheck.diagnostics(
+                for: desired, policies: desired.quotaPolicies, workspaceLocation: nil, catalog: .shipped)
+            ).sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
             switch output.output {
             case .json:
                 print(MachineOutput.validation(desired.diagnostics, revision: commit.sha))

@@ -1,4 +1,5 @@
 import Manifests
+import Policies
 import Workspaces
 
 extension PlanningContext {
@@ -17,9 +18,43 @@ extension PlanningContext {
                 resource: id, verb: .submit, operation: .submitJob(job),
                 changes: [FieldChange(field: "definition", from: latestSubmission(of: job.name)?.hash.short, to: job.hash.short)],
                 hash: job.hash.hex, detail: "as \(job.submissionName)", dependsOn: dependencies, source: job.source)
-            if let reason = blockedDependency(dependencies) { action = action.blocked(by: reason) }
+            let (placements, shortfall) = placeServerless(job)
+            if !placements.isEmpty {
+                action.serverless = placements
+                action.detail = "as \(job.submissionName); serverless " + placements.map(\.summary).joined(separator: ", ")
+            }
+            if let reason = blockedDependency(dependencies) {
+                action = action.blocked(by: reason)
+            } else if let shortfall {
+                action = action.blocked(by: shortfall)
+            }
             return finish(action, write: .submit)
         }
+    }
+
+    /// Where the job's serverless tasks run (docs/quota-policies.md), and why the first that
+    /// can never fit does not. Serverless cores are not held in the ledger: a job holds them
+    /// only while it runs, and one that finds them held waits in the queue.
+    private func placeServerless(_ job: Job) -> ([ServerlessPlacement], BlockReason?) {
+        var placements: [ServerlessPlacement] = []
+        var reason: BlockReason?
+        for demand in job.serverlessDemands {
+            switch ServerlessSizing.choose(demand, location: current.location, ledger: ledger, catalog: options.catalog) {
+            case .success(let choice):
+                placements.append(ServerlessPlacement(
+                    step: demand.step, size: choice.size.name, family: choice.size.family, nodes: demand.nodes, tier: demand.tier,
+                    cores: demand.nodes * choice.size.vCPUs, chosenBy: choice.chosenByQuota ? "quota" : "instance_type",
+                    queues: choice.queues))
+            case .failure(let error):
+                if reason == nil {
+                    let shortfall = error.shortfall
+                    reason = BlockReason(
+                        rule: "quota", message: (demand.step.map { "step \($0): " } ?? "") + shortfall.message, fix: shortfall.fix,
+                        code: shortfall.code)
+                }
+            }
+        }
+        return (placements, reason)
     }
 
     /// Schedules are created or updated when their trigger or job definition changed.
@@ -43,7 +78,18 @@ extension PlanningContext {
                     resource: id, verb: .create, operation: .putSchedule(schedule), hash: schedule.hash.hex,
                     dependsOn: dependencies, source: schedule.source)
             }
-            if action.verb != .noop, let reason = blockedDependency(dependencies) { action = action.blocked(by: reason) }
+            // The jobs it creates run serverless like any job: show where, and refuse a schedule
+            // whose every run the platform would refuse.
+            var shortfall: BlockReason?
+            if action.verb != .noop, let job = schedule.job {
+                let (placements, reason) = placeServerless(job)
+                if !placements.isEmpty {
+                    action.serverless = placements
+                    action.detail = "serverless " + placements.map(\.summary).joined(separator: ", ")
+                }
+                shortfall = reason
+            }
+            if action.verb != .noop, let reason = blockedDependency(dependencies) ?? shortfall { action = action.blocked(by: reason) }
             actions.append(finish(action, write: action.verb == .create ? .create : .update))
         }
         let declared = Set(desired.schedules.map(\.name))

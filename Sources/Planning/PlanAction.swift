@@ -39,10 +39,52 @@ public struct BlockReason: Sendable, Hashable, Codable {
     public var rule: String
     public var message: String
     public var fix: String?
-    public init(rule: String, message: String, fix: String? = nil) {
+    /// The error the platform would answer with, when it would refuse the action itself
+    /// (`ClusterMinNodesExceedCoreQuota`, `JobNodeCountExceedsCoreQuota`, `ScopeLocked`).
+    public var code: String?
+    public init(rule: String, message: String, fix: String? = nil, code: String? = nil) {
         self.rule = rule
         self.message = message
         self.fix = fix
+        self.code = code
+    }
+}
+
+/// Where a serverless task of a job runs: the size (chosen by the quota policies unless the job
+/// names one), the nodes and the tier.
+public struct ServerlessPlacement: Sendable, Hashable, Codable {
+    /// The pipeline step, nil for a command job.
+    public var step: String?
+    /// The VM size, as the catalogue spells it.
+    public var size: String
+    /// Its quota family.
+    public var family: String
+    /// `resources.instance_count`.
+    public var nodes: Int
+    /// `low_priority` for `queue_settings.job_tier: spot`, else `dedicated`.
+    public var tier: ComputeTier
+    /// `nodes x vCPUs` of the size.
+    public var cores: Int
+    /// `quota` when the quota policies chose the size, `instance_type` when the job named it.
+    public var chosenBy: String
+    /// Why it will wait in the queue (the limits admit it, but the cores are held now).
+    public var queues: String?
+
+    public init(step: String?, size: String, family: String, nodes: Int, tier: ComputeTier, cores: Int, chosenBy: String, queues: String? = nil) {
+        self.step = step
+        self.size = size
+        self.family = family
+        self.nodes = nodes
+        self.tier = tier
+        self.cores = cores
+        self.chosenBy = chosenBy
+        self.queues = queues
+    }
+
+    /// `prep: Standard_D1_v2 x1 dedicated (chosen by quota)`.
+    public var summary: String {
+        (step.map { "\($0): " } ?? "") + "\(size) x\(nodes) \(tier == .dedicated ? "dedicated" : "low-priority") (chosen by \(chosenBy == "quota" ? "quota" : "instance_type"))"
+            + (queues == nil ? "" : ", queues for quota")
     }
 }
 
@@ -64,6 +106,8 @@ public struct PlanAction: Sendable, Hashable, Codable {
     public var dependsOn: [ResourceID]
     /// Where the resource is declared.
     public var source: SourceLocation?
+    /// The serverless tasks of a job and where they run (nil for everything else).
+    public var serverless: [ServerlessPlacement]?
 
     public init(
         resource: ResourceID, verb: PlanVerb, operation: WorkspaceOperation? = nil, changes: [FieldChange] = [],
@@ -91,7 +135,7 @@ public struct PlanAction: Sendable, Hashable, Codable {
 }
 
 /// A plan: what a reconcile would do, in order.
-public struct Plan: Sendable, Codable {
+public struct Plan: Sendable, Hashable, Codable {
     /// The commit planned.
     public var revision: String?
     /// Every managed resource's action, in the order an apply performs them.

@@ -8,10 +8,16 @@ public enum Planner {
     /// The plan that brings `current` to `desired`.
     public static func plan(desired: DesiredState, current: CurrentState, options: PlanOptions = PlanOptions()) -> Plan {
         let revision = desired.commit?.sha
-        guard !desired.hasErrors else {
-            return Plan(revision: revision, actions: [], diagnostics: desired.diagnostics)
+        let policies = effectivePolicies(desired: desired, current: current, options: options)
+        let checks = PolicyCheck.diagnostics(
+            for: desired, policies: policies, workspaceLocation: current.location, catalog: options.catalog)
+        let diagnostics = (desired.diagnostics + checks).sorted {
+            ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
         }
-        var context = PlanningContext(desired: desired, current: current, options: options)
+        guard !diagnostics.contains(where: { $0.severity == .error }) else {
+            return Plan(revision: revision, actions: [], diagnostics: diagnostics)
+        }
+        var context = PlanningContext(desired: desired, current: current, options: options, policies: policies)
         var actions: [PlanAction] = []
         actions += context.planQuotaPolicies()
         actions += context.planClusters()
@@ -21,7 +27,15 @@ public enum Planner {
         // A declared lock is created after the resources in its scope (our-kinds.md): it
         // protects them from the next reconcile on, so it goes last.
         actions += context.planLocks()
-        return Plan(revision: revision, actions: actions, diagnostics: desired.diagnostics, unmanaged: context.unmanaged)
+        return Plan(revision: revision, actions: actions, diagnostics: diagnostics, unmanaged: context.unmanaged)
+    }
+
+    /// The quota policies a plan is judged against: the declared ones, and those the workspace
+    /// keeps that git no longer declares (until `--prune` deletes them).
+    static func effectivePolicies(desired: DesiredState, current: CurrentState, options: PlanOptions) -> [QuotaPolicy] {
+        let declared = Set(desired.quotaPolicies.map(\.name))
+        let kept = options.prune ? [] : current.quotaPolicies.filter { !declared.contains($0.name) }
+        return desired.quotaPolicies + kept
     }
 }
 
@@ -33,11 +47,17 @@ struct PlanningContext {
     /// Actions decided so far, by resource, so later kinds can see their dependencies' fate.
     var decided: [ResourceID: PlanAction] = [:]
     var unmanaged: [ResourceID] = []
+    /// Cores held: use outside clusters, then every cluster's worst case as the clusters are planned.
+    var ledger: QuotaLedger
 
-    init(desired: DesiredState, current: CurrentState, options: PlanOptions) {
+    init(desired: DesiredState, current: CurrentState, options: PlanOptions, policies: [QuotaPolicy]) {
         self.desired = desired
         self.current = current
         self.options = options
+        ledger = QuotaLedger(policies: policies, catalog: options.catalog, defaultLocation: current.location)
+        for usage in current.quotaUsage {
+            ledger.holdUsage(location: usage.location, family: usage.family, tier: usage.tier, cores: usage.cores)
+        }
     }
 
     /// Records and returns the action, blocked if a workspace lock forbids `write`.
@@ -46,7 +66,7 @@ struct PlanningContext {
         if let write, action.verb != .noop, action.verb != .blocked,
             let violation = LockRules.violation(of: write, on: action.resource, locks: current.locks)
         {
-            result = action.blocked(by: BlockReason(rule: violation.rule, message: violation.message, fix: violation.fix))
+            result = action.blocked(by: BlockReason(rule: violation.rule, message: violation.message, fix: violation.fix, code: violation.code))
         }
         decided[result.resource] = result
         return result

@@ -12,6 +12,8 @@ public struct LockViolation: Sendable, Hashable {
     public var rule: String
     public var message: String
     public var fix: String
+    /// The platform's answer to the write (`ScopeLocked`), nil when only we foresee a failure.
+    public var code: String?
 }
 
 /// How locks (CanNotDelete, ReadOnly; inherited downward from their scope) judge an action.
@@ -29,12 +31,12 @@ public enum LockRules {
                 return LockViolation(
                     lock: lock, rule: "lock",
                     message: "the ReadOnly lock '\(lock.name)' on \(lock.scope) forbids \(write.rawValue) of \(resource)",
-                    fix: "remove or lower the lock '\(lock.name)' before this change, or revert the change in git")
+                    fix: "remove or lower the lock '\(lock.name)' before this change, or revert the change in git", code: "ScopeLocked")
             case .canNotDelete where write == .delete:
                 return LockViolation(
                     lock: lock, rule: "lock",
                     message: "the CanNotDelete lock '\(lock.name)' on \(lock.scope) forbids deleting \(resource)",
-                    fix: "keep \(resource) in git, or remove the lock '\(lock.name)' first")
+                    fix: "keep \(resource) in git, or remove the lock '\(lock.name)' first", code: "ScopeLocked")
             case .canNotDelete:
                 break
             }
@@ -46,7 +48,7 @@ public enum LockRules {
                 lock: lock, rule: "resource-group-lock",
                 message: "the \(lock.level.rawValue) lock '\(lock.name)' on the resource group stops clusters from "
                     + "scaling (they hang at \"resizing 0 -> 0\"), so \(write.rawValue) of \(resource) would fail",
-                fix: "move the lock '\(lock.name)' from the resource group onto the individual resources")
+                fix: "move the lock '\(lock.name)' from the resource group onto the individual resources", code: nil)
         }
         return nil
     }

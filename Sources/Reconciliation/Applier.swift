@@ -22,11 +22,17 @@ public struct Applier: Sendable {
     public let history: HistoryStore
     /// The commit's files, for operations that carry code or data.
     public let commitReader: (any CommitReader)?
+    /// The test hook that pauses at each journal point (off unless `MLGITOPS_TEST_PAUSE_MS` is set).
+    public var pause: ApplyPause
 
-    public init(workspace: any Workspace, history: HistoryStore, commitReader: (any CommitReader)? = nil) {
+    public init(
+        workspace: any Workspace, history: HistoryStore, commitReader: (any CommitReader)? = nil,
+        pause: ApplyPause = .fromEnvironment
+    ) {
         self.workspace = workspace
         self.history = history
         self.commitReader = commitReader
+        self.pause = pause
     }
 
     /// Applies `plan`, read from `commit` of the repository folder `path`.
@@ -61,6 +67,7 @@ public struct Applier: Sendable {
                 continue
             }
             try history.started(id, seq: seq, action: action, key: operation.idempotencyKey)
+            await pause.at("started", seq)
             let result: ActionResult
             do {
                 let outcome: OperationOutcome
@@ -72,6 +79,7 @@ public struct Applier: Sendable {
                 result = ActionResult(
                     resource: resource, verb: action.verb, status: outcome.status == .done ? .done : .alreadyDone,
                     message: outcome.message)
+                await pause.at("performed", seq)
             } catch {
                 result = ActionResult(resource: resource, verb: action.verb, status: .failed, message: error.description)
                 failed.insert(resource)

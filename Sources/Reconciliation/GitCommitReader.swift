@@ -12,20 +12,23 @@ public struct GitCommitReader: CommitReader {
     }
 
     public func files(under path: String) async throws(WorkspaceError) -> [CommittedFile] {
+        let prefix = path.isEmpty ? "" : path + "/"
         do {
-            let snapshot = try await repository.snapshot(of: revision, readsContent: { _ in false })
+            // One walk of the tree that reads the blobs under `path`: a lookup by path per file
+            // would inflate every tree on the way again for each file, quadratic in a data
+            // folder of thousands of files.
+            let snapshot = try await repository.snapshot(
+                of: revision, readsContent: { $0 == path || $0.hasPrefix(prefix) })
             if let file = snapshot.files[path] {
-                let bytes = try await repository.readFile(path, at: revision)
+                guard let bytes = file.content else { return [] }
                 let name = path.split(separator: "/").last.map(String.init) ?? path
                 return [CommittedFile(path: name, bytes: bytes, isExecutable: file.mode == .executable)]
             }
-            let prefix = path.isEmpty ? "" : path + "/"
-            var result: [CommittedFile] = []
-            for file in snapshot.filesUnder(path) where file.mode == .file || file.mode == .executable {
-                let bytes = try await repository.readFile(file.path, at: revision)
-                result.append(CommittedFile(path: String(file.path.dropFirst(prefix.count)), bytes: bytes, isExecutable: file.mode == .executable))
+            return snapshot.filesUnder(path).compactMap { file in
+                guard let bytes = file.content, file.mode == .file || file.mode == .executable else { return nil }
+                return CommittedFile(
+                    path: String(file.path.dropFirst(prefix.count)), bytes: bytes, isExecutable: file.mode == .executable)
             }
-            return result
         } catch {
             throw .invalid(detail: "could not read \(path) at \(revision.prefix(12)): \(error)")
         }

@@ -6,7 +6,7 @@ public import Planning
 /// kept in `<state>/history.sqlite`. Each action is journalled as `started` before the
 /// workspace is asked and updated after, so a crash leaves a trace the next run closes.
 public final class HistoryStore: Sendable {
-    private let database: DatabasePool
+    let database: DatabasePool
     /// The SQLite file.
     public let file: String
 
@@ -54,6 +54,20 @@ public final class HistoryStore: Sendable {
             }
             try db.create(index: "action_results_resource", on: "action_results", columns: ["resource"])
         }
+        migrator.registerMigration("v2-apply-lease") { db in
+            // Which process applied: with the apply lease, reconciles never overlap in time.
+            try db.alter(table: "reconciles") { t in t.add(column: "holder", .text) }
+            // The apply lease (ApplyLease): at most one row, the current holder.
+            try db.create(table: "apply_lease") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("token", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("hostname", .text).notNull()
+                t.column("command", .text).notNull()
+                t.column("started_at", .double).notNull()
+                t.column("heartbeat_at", .double).notNull()
+            }
+        }
         return migrator
     }
 
@@ -72,10 +86,15 @@ public final class HistoryStore: Sendable {
         try run { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM reconciles WHERE status = 'running' ORDER BY id")
             guard !ids.isEmpty else { return [] }
-            let now = Date().timeIntervalSince1970
             try db.execute(
                 sql: "UPDATE action_results SET status = 'failed', message = 'interrupted: the process stopped during this action; the next reconcile re-planned it' WHERE status = 'started'")
-            try db.execute(sql: "UPDATE reconciles SET status = 'interrupted', finished_at = ? WHERE status = 'running'", arguments: [now])
+            // It ended when it last wrote, not now: the duration must not count the downtime.
+            try db.execute(
+                sql: """
+                    UPDATE reconciles SET status = 'interrupted',
+                        finished_at = COALESCE((SELECT MAX(at) FROM action_results WHERE reconcile_id = reconciles.id), started_at)
+                    WHERE status = 'running'
+                    """)
             return ids
         }
     }
@@ -92,10 +111,12 @@ public final class HistoryStore: Sendable {
         return try run { db in
             try db.execute(
                 sql: """
-                    INSERT INTO reconciles (revision, author, summary, trigger, path, started_at, status, counts, plan)
-                    VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)
+                    INSERT INTO reconciles (revision, author, summary, trigger, path, started_at, status, counts, plan, holder)
+                    VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                     """,
-                arguments: [revision, author, summary, trigger, path, date.timeIntervalSince1970, countsJSON, planJSON])
+                arguments: [
+                    revision, author, summary, trigger, path, date.timeIntervalSince1970, countsJSON, planJSON, Self.processName,
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -130,8 +151,20 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    /// The latest reconciles, newest first; with `resource`, only those that acted on it.
-    public func records(limit: Int = 20, resource: String? = nil) throws(ReconcileError) -> [ReconcileRecord] {
+    /// `pid 4242 on build-01`: the process that writes a record.
+    static var processName: String { "pid \(ProcessInfo.processInfo.processIdentifier) on \(ProcessInfo.processInfo.hostName)" }
+
+    /// One reconcile by id, with its plan.
+    public func record(_ id: Int64) throws(ReconcileError) -> ReconcileRecord? {
+        try run { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM reconciles WHERE id = ?", arguments: [id]) else { return nil }
+            return try Self.record(row, includePlan: true, db)
+        }
+    }
+
+    /// The latest reconciles, newest first; with `resource`, only those that acted on it;
+    /// with `includePlan`, each with the plan it applied.
+    public func records(limit: Int = 20, resource: String? = nil, includePlan: Bool = false) throws(ReconcileError) -> [ReconcileRecord] {
         try run { db in
             let rows: [Row]
             if let resource {
@@ -144,25 +177,34 @@ public final class HistoryStore: Sendable {
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM reconciles ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
-            return try rows.map { row in
-                let id: Int64 = row["id"]
-                let results = try Row.fetchAll(
-                    db, sql: "SELECT * FROM action_results WHERE reconcile_id = ? ORDER BY seq", arguments: [id]
-                ).map { r in
-                    ActionResult(
-                        resource: r["resource"], verb: PlanVerb(rawValue: r["verb"]) ?? .noop,
-                        status: ActionResult.Status(rawValue: r["status"]) ?? .failed, message: r["message"])
-                }
-                let countsText: String = row["counts"]
-                let counts = (try? JSONDecoder().decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
-                let finished: Double? = row["finished_at"]
-                return ReconcileRecord(
-                    id: id, revision: row["revision"], author: row["author"], summary: row["summary"], trigger: row["trigger"],
-                    path: row["path"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
-                    finishedAt: finished.map { Date(timeIntervalSince1970: $0) },
-                    status: ReconcileRecord.Status(rawValue: row["status"]) ?? .failed, counts: counts, results: results)
-            }
+            return try rows.map { row in try Self.record(row, includePlan: includePlan, db) }
         }
+    }
+
+    private static func record(_ row: Row, includePlan: Bool, _ db: Database) throws -> ReconcileRecord {
+        let id: Int64 = row["id"]
+        let results = try Row.fetchAll(
+            db, sql: "SELECT * FROM action_results WHERE reconcile_id = ? ORDER BY seq", arguments: [id]
+        ).map { r in
+            ActionResult(
+                resource: r["resource"], verb: PlanVerb(rawValue: r["verb"]) ?? .noop,
+                status: ActionResult.Status(rawValue: r["status"]) ?? .failed, message: r["message"],
+                at: Date(timeIntervalSince1970: r["at"]))
+        }
+        let countsText: String = row["counts"]
+        let counts = (try? JSONDecoder().decode([String: Int].self, from: Data(countsText.utf8))) ?? [:]
+        let finished: Double? = row["finished_at"]
+        return ReconcileRecord(
+            id: id, revision: row["revision"], author: row["author"], summary: row["summary"], trigger: row["trigger"],
+            path: row["path"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
+            finishedAt: finished.map { Date(timeIntervalSince1970: $0) },
+            status: ReconcileRecord.Status(rawValue: row["status"]) ?? .failed, counts: counts, results: results,
+            holder: row["holder"], plan: includePlan ? Self.decodePlan(row["plan"]) : nil)
+    }
+
+    private static func decodePlan(_ text: String?) -> Plan? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(Plan.self, from: Data(text.utf8))
     }
 
     /// The newest reconcile that finished with every action done, if any.

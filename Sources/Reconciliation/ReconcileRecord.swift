@@ -11,6 +11,8 @@ public struct ActionResult: Sendable, Hashable, Codable {
         case failed
         /// Not attempted because an action it depends on did not succeed.
         case skipped
+        /// Journalled before the workspace was asked, never finished (only while the reconcile runs).
+        case started
         /// Blocked by a rule in the plan: never started.
         case blocked
     }
@@ -18,12 +20,15 @@ public struct ActionResult: Sendable, Hashable, Codable {
     public var verb: PlanVerb
     public var status: Status
     public var message: String
+    /// When it ended (or, while `started`, began), as the history recorded it.
+    public var at: Date?
 
-    public init(resource: String, verb: PlanVerb, status: Status, message: String) {
+    public init(resource: String, verb: PlanVerb, status: Status, message: String, at: Date? = nil) {
         self.resource = resource
         self.verb = verb
         self.status = status
         self.message = message
+        self.at = at
     }
 }
 
@@ -48,11 +53,21 @@ public struct ReconcileRecord: Sendable, Hashable, Codable {
     /// Counts by verb, e.g. `["create": 2, "submit": 1]`.
     public var counts: [String: Int]
     public var results: [ActionResult]
+    /// How long it took, in seconds (nil while it runs).
+    public var durationSeconds: Double?
+    /// The process that applied it, `pid 4242 on build-01` (nil in records older than the lease).
+    public var holder: String?
+    /// The plan it applied (only when asked for: plans are large).
+    public var plan: Plan?
 
     public init(
         id: Int64, revision: String, author: String, summary: String, trigger: String, path: String, startedAt: Date,
-        finishedAt: Date?, status: Status, counts: [String: Int], results: [ActionResult]
+        finishedAt: Date?, status: Status, counts: [String: Int], results: [ActionResult], holder: String? = nil,
+        plan: Plan? = nil
     ) {
+        self.durationSeconds = finishedAt.map { $0.timeIntervalSince(startedAt) }
+        self.holder = holder
+        self.plan = plan
         self.id = id
         self.revision = revision
         self.author = author

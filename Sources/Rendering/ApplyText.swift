@@ -19,6 +19,7 @@ public struct ApplyText: Sendable {
             case .failed: mark = style.red("FAILED")
             case .skipped: mark = style.yellow("skipped")
             case .blocked: mark = style.red("blocked")
+            case .started: mark = style.yellow("in progress")
             }
             let padded = result.resource + String(repeating: " ", count: max(1, width - result.resource.count))
             lines.append("  \(padded)\(result.verb.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(mark)  \(style.dim(result.message))")

@@ -12,6 +12,7 @@ public struct DiagnosticsText: Sendable {
             var line = "\(style.bold(d.location.description)): \(severity): "
             if let field = d.field { line += "\(field): " }
             line += d.message
+            if let rule = d.rule { line += style.dim(" (rule \(rule))") }
             lines.append(line)
             if let fix = d.fix { lines.append("    \(style.cyan("fix:")) \(fix)") }
         }

@@ -18,6 +18,7 @@ public enum MachineOutput {
         var field: String?
         var message: String
         var fix: String?
+        var rule: String?
         init(_ d: Diagnostic) {
             severity = d.severity.rawValue
             file = d.location.file
@@ -26,6 +27,7 @@ public enum MachineOutput {
             field = d.field
             message = d.message
             fix = d.fix
+            rule = d.rule
         }
     }
 
@@ -41,6 +43,7 @@ public enum MachineOutput {
         var detail: String?
         var dependsOn: [String]
         var file: String?
+        var serverless: [ServerlessPlacement]?
         init(_ a: PlanAction) {
             resource = a.resource.description
             kind = a.resource.kind.rawValue
@@ -53,6 +56,7 @@ public enum MachineOutput {
             detail = a.detail
             dependsOn = a.dependsOn.map(\.description)
             file = a.source?.file
+            serverless = a.serverless
         }
     }
 

@@ -65,8 +65,13 @@ public struct HistoryText: Sendable {
             case .running: status = style.yellow(r.status.rawValue)
             case .failed, .interrupted: status = style.red(r.status.rawValue)
             }
-            lines.append("#\(r.id)  \(formatter.string(from: r.startedAt))  \(String(r.revision.prefix(12)))  \(status)  \(r.trigger)  \(r.author)")
-            lines.append("     \(r.summary)  [\(counts.isEmpty ? "no changes" : counts.joined(separator: ", "))]")
+            let duration = r.durationSeconds.map { Self.duration($0) } ?? "running"
+            lines.append("#\(r.id)  \(formatter.string(from: r.startedAt))  \(String(r.revision.prefix(12)))  \(status)  \(duration)  \(r.trigger)  \(r.author)")
+            lines.append("     \(r.summary)  [\(counts.isEmpty ? "no changes" : counts.joined(separator: ", "))]"
+                + (r.holder.map { style.dim("  by \($0)") } ?? ""))
+            if r.status == .interrupted {
+                lines.append(style.dim("     the process stopped during this apply; the next reconcile re-planned and finished its work"))
+            }
             if verbose {
                 for result in r.results {
                     lines.append("       \(result.resource) \(result.verb.rawValue): \(result.status.rawValue)  \(style.dim(result.message))")
@@ -74,5 +79,12 @@ public struct HistoryText: Sendable {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `0.4s`, `12s`, `3m05s`.
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 10 { return String(format: "%.1fs", seconds) }
+        let whole = Int(seconds.rounded())
+        return whole < 60 ? "\(whole)s" : String(format: "%dm%02ds", whole / 60, whole % 60)
     }
 }

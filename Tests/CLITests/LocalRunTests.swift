@@ -116,13 +116,40 @@ struct LocalRunTests {
         #expect(fixture.log(document).contains("run() returned 1 row for 3 items"))
     }
 
-    @Test func aJobNeedingMoreQuotaThanExistsFailsWithTheCountThatFits() async throws {
+    @Test func aJobNeedingMoreQuotaThanExistsIsBlockedByThePlanWithTheCountThatFits() async throws {
         let fixture = try LocalRunFixture()
         try fixture.writeQuota(dedicatedCores: 8)
         try fixture.writeCommandJob(name: "wide", command: "python -c pass", instances: 3, serverless: true)
         try fixture.commit()
-        let result = try await fixture.reconcileAndWait()
-        #expect(result.status == 1)
+        // The platform would refuse the submission (JobNodeCountExceedsCoreQuota): the plan
+        // blocks it before anything runs, and the job never reaches the workspace.
+        let result = try await fixture.mlgitops(
+            ["reconcile", "--repo", fixture.repo.path, "--path", "ml", "--state", fixture.state, "--wait", "--output", "json"])
+        #expect(result.status == 0, "\(result.output)")
+        let plan = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any] ?? [:]
+        let job = (plan["actions"] as? [[String: Any]])?.first { $0["resource"] as? String == "job/jobs-wide" }
+        let reason = job?["blockedBy"] as? [String: Any]
+        #expect(job?["action"] as? String == "blocked", "\(result.stdout)")
+        #expect(reason?["code"] as? String == "JobNodeCountExceedsCoreQuota")
+        #expect((reason?["message"] as? String ?? "").contains("need 12 dedicated cores"), "\(reason ?? [:])")
+        #expect((reason?["message"] as? String ?? "").contains("instance_count 2 fits"), "\(reason ?? [:])")
+        let listed = try await fixture.mlgitops(["jobs", "list", "--state", fixture.state, "--output", "json"])
+        #expect(!listed.stdout.contains("jobs-wide"), "\(listed.stdout)")
+    }
+
+    @Test func aJobWhoseQuotaShrankAfterSubmissionFailsAtRunTimeWithTheCountThatFits() async throws {
+        let fixture = try LocalRunFixture()
+        try fixture.writeQuota(dedicatedCores: 16)
+        try fixture.writeCommandJob(name: "wide", command: "python -c pass", instances: 3, serverless: true)
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        // The quota shrinks after the submission: the runner judges the job when it runs.
+        let quota = fixture.repo.path + "/ml/policies/quota.yml"
+        let text = try String(contentsOfFile: quota, encoding: .utf8)
+        try fixture.repo.write("ml/policies/quota.yml", text.replacingOccurrences(of: "dedicated_cores: 16", with: "dedicated_cores: 8"))
+        try fixture.commit()
+        #expect(try await fixture.reconcile().status == 0)
+        _ = try await fixture.mlgitops(["jobs", "run", "--state", fixture.state])
         let document = try await fixture.show("jobs-wide")
         #expect(document["state"] as? String == "Failed")
         let reason = document["reason"] as? String ?? ""

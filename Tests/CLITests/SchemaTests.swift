@@ -120,6 +120,19 @@ struct SchemaTests {
         Breakage(
             file: "policies/locks.yml", replace: "scope: compute/gpu-cluster", with: "scope: cluster/gpu-cluster",
             expectedMessage: "scope: 'cluster/gpu-cluster' does not match"),
+        Breakage(
+            file: "policies/locks.yml", replace: "scope: compute/gpu-cluster",
+            with: "scope: compute/5f3a-azurebatch-cloudservicepublicip",
+            expectedMessage: "scope: 'compute/5f3a-azurebatch-cloudservicepublicip' does not match"),
+        Breakage(
+            file: "policies/quota.yml", replace: "max_nodes_per_cluster: 100", with: "max_nodes_per_cluster: 0",
+            expectedMessage: "0 is less than the minimum of 1"),
+        Breakage(
+            file: "policies/quota.yml", replace: "    - family: standardDSv2Family", with: "    - name: standardDSv2Family",
+            expectedMessage: "'family' is a required property"),
+        Breakage(
+            file: "policies/quota.yml", replace: "total_low_priority_cores: 24", with: "total_spot_cores: 24",
+            expectedMessage: "unknown key 'total_spot_cores'"),
     ]
 
     @Test("a broken copy of an example fails with a message that names the field", arguments: breakages)
@@ -214,5 +227,52 @@ extension SchemaTests {
         func write(_ name: String, _ text: String) throws {
             try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
+    }
+}
+
+extension SchemaTests {
+    /// The ```yaml blocks of a docs page.
+    static func yamlExamples(in page: String) throws -> [String] {
+        let text = try String(contentsOf: root.appendingPathComponent("docs/\(page)"), encoding: .utf8)
+        var examples: [String] = []
+        var current: [String]?
+        for line in text.components(separatedBy: "\n") {
+            if current == nil, line == "```yaml" {
+                current = []
+            } else if current != nil, line == "```" {
+                examples.append(current!.joined(separator: "\n") + "\n")
+                current = nil
+            } else if current != nil {
+                current!.append(line)
+            }
+        }
+        return examples
+    }
+
+    @Test("every example of the policy pages validates against its schema and with mlgitops validate")
+    func policyPageExamplesValidate() async throws {
+        let folder = try TemporaryFolder()
+        let repo = try ScratchRepository()
+        var files: [String] = []
+        for page in ["quota-policies.md", "resource-locks.md"] {
+            let examples = try Self.yamlExamples(in: page)
+            #expect(examples.count >= 3, "\(page) has \(examples.count) YAML examples")
+            for (index, example) in examples.enumerated() {
+                let name = "\(page.replacingOccurrences(of: ".md", with: ""))-\(index).yml"
+                try folder.write(name, example)
+                try repo.write("ml/\(name)", example)
+                files.append(folder.path(name))
+            }
+        }
+        let run = try await Validator.run(files)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.lines.last == "== \(files.count) ok, 0 failed, 0 skipped", "\(run.output)")
+        #expect(run.lines.filter { $0.hasPrefix("OK    quota-policy") || $0.hasPrefix("OK    resource-lock") }.count == files.count,
+                "\(run.output)")
+
+        try repo.commitAll("the documentation's examples")
+        let validate = try await MLGitOpsBinary.run(["validate", "--repo", repo.path, "--path", "ml"], in: repo.path)
+        #expect(validate.status == 0, "\(validate.output)")
+        #expect(!validate.stdout.contains("error"), "\(validate.stdout)")
     }
 }

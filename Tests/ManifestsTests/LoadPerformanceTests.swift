@@ -1,9 +1,12 @@
 import Foundation
 import GitSource
 import Manifests
+import TestSupport
 import Testing
 
-/// 10,000 manifests must load fast enough for a plan in about a second (release build).
+/// 10,000 manifests of every kind load without a false error. How fast they load is measured by
+/// benchmarks/run.py (docs/performance.md), not here: a timed assertion in a shared test run
+/// measures the machine's load, not the loader.
 @Suite struct LoadPerformanceTests {
     static func snapshot(manifests: Int) -> Snapshot {
         var files: [TreeFile] = []
@@ -45,15 +48,9 @@ import Testing
         return Snapshot(commit: SnapshotFixture.commit, files: files)
     }
 
-    @Test func tenThousandManifests() {
-        let snapshot = Self.snapshot(manifests: 10_000)
-        let clock = ContinuousClock()
-        var state = DesiredState()
-        let elapsed = clock.measure { state = ManifestLoader.load(snapshot, path: "") }
-        print("loaded 10,000 manifests (\(snapshot.files.count) files) in \(elapsed)")
+    @Test func tenThousandManifests() async throws {
+        let state = try await offThePool { ManifestLoader.load(Self.snapshot(manifests: 10_000), path: "") }
         #expect(state.errors.isEmpty, "\(state.errors.prefix(3).map(\.formatted))")
         #expect(state.jobs.count == 6_000 && state.clusters.count == 2_000 && state.environments.count == 2_000)
-        // Debug builds are several times slower than release; the budget here is for both.
-        #expect(elapsed < .seconds(15))
     }
 }

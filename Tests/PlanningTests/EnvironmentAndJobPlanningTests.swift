@@ -39,7 +39,8 @@ struct EnvironmentAndJobPlanningTests {
         let job = Fixture.job("nightly", hash: "c")
         let first = Planner.plan(desired: DesiredState(jobs: [job]), current: CurrentState())
         #expect(first.actions[0].verb == .submit)
-        #expect(first.actions[0].detail == "as \(job.submissionName)")
+        // The fixture's job names no compute: it runs serverless, on the size the plan shows.
+        #expect(first.actions[0].detail == "as \(job.submissionName); serverless Standard_D1_v2 x1 dedicated (chosen by quota)")
         let submitted = CurrentState(jobs: [ObservedJob(name: job.submissionName, logicalName: "nightly", hash: job.hash, state: "Completed")])
         let second = Planner.plan(desired: DesiredState(jobs: [job]), current: submitted)
         #expect(second.actions[0].verb == .noop)

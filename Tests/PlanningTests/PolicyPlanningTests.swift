@@ -44,7 +44,7 @@ struct PolicyPlanningTests {
         let cluster = plan.actions.first { $0.resource.kind == .compute }!
         #expect(cluster.verb == .blocked)
         #expect(cluster.blockedBy?.rule == "quota")
-        #expect(cluster.blockedBy?.message == "needs 96 dedicated cores of standardNCSv3Family in westeurope; 48 are left of 48 (quota policy 'we'); max_instances 2 fits")
+        #expect(cluster.blockedBy?.message == "needs 96 dedicated cores of standardNCSv3Family in westeurope; 48 are left; max_instances 2 fits (workspace quota policy 'we' allows 48; nothing else holds any)")
     }
 
     @Test func quotaCountsEarlierClustersOfTheSameFamily() {

@@ -53,10 +53,17 @@ enum JobSnapshot {
         let final = URL(fileURLWithPath: stateDirectory).appendingPathComponent(relative)
         let manager = FileManager.default
         if manager.fileExists(atPath: final.path) { return relative }
-        let partial = URL(fileURLWithPath: stateDirectory)
-            .appendingPathComponent("snapshots/.partial-\(job.hash.hex.prefix(16))-\(UUID().uuidString.prefix(8))")
+        let snapshots = URL(fileURLWithPath: stateDirectory).appendingPathComponent("snapshots")
+        let partialPrefix = ".partial-\(job.hash.hex.prefix(16))-"
+        // A process killed while writing this snapshot left its partial folder: applies run one
+        // at a time (the apply lease), so any partial of this job is an orphan.
+        for orphan in (try? manager.contentsOfDirectory(atPath: snapshots.path)) ?? [] where orphan.hasPrefix(partialPrefix) {
+            try? manager.removeItem(at: snapshots.appendingPathComponent(orphan))
+        }
+        let partial = snapshots.appendingPathComponent(partialPrefix + UUID().uuidString.prefix(8))
         do {
             try manager.createDirectory(at: partial, withIntermediateDirectories: true)
+            var folders: Set<String> = []
             for path in repositoryPaths(of: job) {
                 let files = try await commit.files(under: path)
                 let isSingleFile = files.count == 1 && files[0].path == (path.split(separator: "/").last.map(String.init) ?? path)
@@ -66,13 +73,15 @@ enum JobSnapshot {
                         isSingleFile && files.count == 1
                         ? partial.appendingPathComponent(path)
                         : partial.appendingPathComponent(path).appendingPathComponent(file.path)
-                    try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try Data(file.bytes).write(to: target)
-                    if file.isExecutable {
-                        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path)
+                    let folder = target.deletingLastPathComponent().path
+                    if folders.insert(folder).inserted {
+                        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     }
+                    try FileContents.write(file.bytes, to: target.path, executable: file.isExecutable)
                 }
             }
+            // Unsynced writes (FileContents): the rename below makes the snapshot appear whole
+            // or not at all, and it is derived from the commit, never the only copy of anything.
             if manager.fileExists(atPath: final.path) {
                 try? manager.removeItem(at: partial)
             } else {

@@ -59,7 +59,7 @@ struct CommandStepRun: Sendable {
 
     private func append(_ text: String) {
         let manager = FileManager.default
-        if !manager.fileExists(atPath: layout.standardLog) { manager.createFile(atPath: layout.standardLog, contents: nil) }
+        if !manager.fileExists(atPath: layout.standardLog) { _ = manager.createFile(atPath: layout.standardLog, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: layout.standardLog) else { return }
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()

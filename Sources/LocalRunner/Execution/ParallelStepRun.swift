@@ -21,6 +21,8 @@ struct ParallelStepRun: Sendable {
     var pollInterval: Duration
 
     func run() async -> StepOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
         let batches: [MiniBatch]
         do {
             batches = try MiniBatchSplitter.split(
@@ -30,12 +32,14 @@ struct ParallelStepRun: Sendable {
             return .failed("cannot split the main input (\(mainInput.text)) into mini-batches: \(error.description)")
         }
         let totalItems = batches.reduce(0) { $0 + $1.itemCount }
+        let split = clock.now
         do {
             try await workspace.recordMiniBatchTotal(batches.count, job: job, step: step)
         } catch {
             return .failed("cannot record the mini-batches: \(error)")
         }
         let progress = TallyBox(ParallelRunTally(settings: settings))
+        let recorder = MiniBatchRecorder(workspace: workspace, job: job, step: step)
         let recorded = (try? await workspace.miniBatches(job: job, step: step)) ?? []
         let byIndex = Dictionary(uniqueKeysWithValues: batches.map { ($0.index, $0) })
         for record in recorded {
@@ -68,7 +72,8 @@ struct ParallelStepRun: Sendable {
                             }
                         },
                         finished: { index, outcome in
-                            await finish(byIndex[index]!, outcome, progress: progress, total: batches.count)
+                            await finish(
+                                byIndex[index]!, outcome, progress: progress, recorder: recorder, total: batches.count)
                         })
                     return .finished
                 } catch let error as ParallelPoolError {
@@ -77,6 +82,10 @@ struct ParallelStepRun: Sendable {
                     return .canceled
                 }
             }
+            // What finished is recorded before anything decides from the records: a restart
+            // (pre-emption, cancellation) runs only what is not.
+            await recorder.drain()
+            if let failure = await recorder.failure { log(failure) }
             switch watched {
             case .preempted:
                 log("pre-empted: the node was reclaimed; finished mini-batches are kept and the rest run again")
@@ -90,12 +99,17 @@ struct ParallelStepRun: Sendable {
             }
         }
         if Task.isCancelled { return .canceled }
+        let pooled = clock.now
 
         let records = (try? await workspace.miniBatches(job: job, step: step)) ?? []
         if let appendRowTo, let failure = assemble(records, into: appendRowTo) { return .failed(failure) }
         let tally = await progress.tally
         let result = tally.jobResultText(settings: settings, totalBatches: batches.count, totalItems: totalItems)
         try? result.write(toFile: layout.jobResult, atomically: true, encoding: .utf8)
+        // Where the step's time went, for people and for benchmarks/parallel (which reads it).
+        let ended = clock.now
+        log("step took \(Self.seconds(ended - started)) s: split \(Self.seconds(split - started)) s, "
+            + "workers \(Self.seconds(pooled - split)) s, gather \(Self.seconds(ended - pooled)) s")
         if let stopReason, case .failed = tally.verdict(totalBatches: batches.count) {
             return .failed(stopReason + " (see \(layout.jobResult))")
         }
@@ -117,7 +131,7 @@ struct ParallelStepRun: Sendable {
     /// Records a finished batch (its rows written first, so a recorded batch always has its
     /// rows on disk) and decides whether the step goes on.
     private func finish(
-        _ batch: MiniBatch, _ outcome: MiniBatchOutcome, progress: TallyBox, total: Int
+        _ batch: MiniBatch, _ outcome: MiniBatchOutcome, progress: TallyBox, recorder: MiniBatchRecorder, total: Int
     ) async -> PoolDecision {
         let attempts = outcome.attempts.map { Self.tallyAttempt($0, items: batch.itemCount) }
         var rowsFile: String?
@@ -126,7 +140,8 @@ struct ParallelStepRun: Sendable {
             rowsReturned = rows.count
             let path = layout.rowsFile(batch: batch.index)
             let text = rows.isEmpty ? "" : rows.joined(separator: "\n") + "\n"
-            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            // Unsynced (FileContents): the batch's record, written after, is what makes it count.
+            try? FileContents.write(Array(text.utf8), to: path)
             rowsFile = path
         } else if case .fewerRows(let returned, _)? = outcome.attempts.last?.failure {
             rowsReturned = returned
@@ -138,7 +153,7 @@ struct ParallelStepRun: Sendable {
         let record = MiniBatchRecord(
             batch: batch.index, succeeded: rowsFile != nil, items: batch.itemCount, rowsReturned: rowsReturned,
             attempts: attempts.count, failures: failures, rowsFile: rowsFile)
-        _ = try? await workspace.recordMiniBatches([record], job: job, step: step)
+        await recorder.add(record)
         await progress.record(batch, attempts: attempts)
         if case .failed(let reason) = await progress.verdict(totalBatches: total) { return .stop(reason: reason) }
         return .proceed
@@ -161,9 +176,14 @@ struct ParallelStepRun: Sendable {
         }
     }
 
+    private static func seconds(_ duration: Duration) -> String {
+        let (whole, atto) = duration.components
+        return String(format: "%.3f", Double(whole) + Double(atto) / 1e18)
+    }
+
     private func log(_ line: String) {
         let manager = FileManager.default
-        if !manager.fileExists(atPath: layout.standardLog) { manager.createFile(atPath: layout.standardLog, contents: nil) }
+        if !manager.fileExists(atPath: layout.standardLog) { _ = manager.createFile(atPath: layout.standardLog, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: layout.standardLog) else { return }
         defer { try? handle.close() }
         _ = try? handle.seekToEnd()

@@ -33,21 +33,21 @@ enum ClusterLoader {
         let identity = readIdentity(root["identity"], reader: &reader)
 
         if let node = root["min_instances"], minInstances < 0 {
-            reader.error(node, "min_instances", "min_instances must not be negative (found \(minInstances))", fix: "use 0 or more")
+            reader.error(node, "min_instances", "min_instances must not be negative (found \(minInstances))", fix: "use 0 or more", rule: "node-range")
         }
         if maxInstances < minInstances {
             reader.error(root["max_instances"] ?? root["min_instances"] ?? root, "max_instances",
                          "max_instances (\(maxInstances)) is below min_instances (\(minInstances))",
-                         fix: "make max_instances at least min_instances")
+                         fix: "make max_instances at least min_instances", rule: "node-range")
         }
         if let node = root["idle_time_before_scale_down"], idle < 0 {
             reader.error(node, "idle_time_before_scale_down", "idle_time_before_scale_down must not be negative (found \(idle))",
-                         fix: "give the idle time in seconds, e.g. 120")
+                         fix: "give the idle time in seconds, e.g. 120", rule: "idle-time")
         }
         if let node = root["min_instances"], minInstances > 0 {
             reader.warning(node, "min_instances",
                            "min_instances is \(minInstances): that many nodes keep running (and cost) even when idle",
-                           fix: "use min_instances: 0 unless jobs need nodes ready at once")
+                           fix: "use min_instances: 0 unless jobs need nodes ready at once", rule: "idle-cost")
         }
         guard let name else { return nil }
         let spec = ClusterSpec(
@@ -58,7 +58,17 @@ enum ClusterLoader {
             name: name, spec: spec, description: description, tags: tags,
             allowsScaleUpdates: tags["mlgitops.allow-scale-updates"]?.lowercased() == "true",
             allowsReplace: tags["mlgitops.allow-replace"]?.lowercased() == "true",
-            source: reader.location(root))
+            source: reader.location(root),
+            fieldSources: fieldSources(root, reader: reader))
+    }
+
+    /// The lines of the fields that policy checks point at.
+    private static func fieldSources(_ root: YAMLNode, reader: FieldReader) -> [String: SourceLocation] {
+        var sources: [String: SourceLocation] = [:]
+        for field in ["size", "min_instances", "max_instances", "location"] {
+            if let node = root[field] { sources[field] = reader.location(node) }
+        }
+        return sources
     }
 
     private static func readIdentity(_ node: YAMLNode?, reader: inout FieldReader) -> ClusterIdentity? {
@@ -83,19 +93,19 @@ enum ClusterLoader {
         case "system_assigned,user_assigned":
             reader.error(identity["type"], "identity.type",
                          "a cluster has either one system-assigned identity or user-assigned identities, never both",
-                         fix: "use `system_assigned` or `user_assigned`")
+                         fix: "use `system_assigned` or `user_assigned`", rule: "identity")
             return nil
         case "system_assigned":
             if !ids.isEmpty {
                 reader.error(identity["user_assigned_identities"], "identity.user_assigned_identities",
                              "user_assigned_identities given with a system-assigned identity",
-                             fix: "use `type: user_assigned`, or remove the list")
+                             fix: "use `type: user_assigned`, or remove the list", rule: "identity")
             }
             return .systemAssigned
         case "user_assigned":
             if ids.isEmpty {
                 reader.error(identity["type"], "identity.type", "user_assigned identity without user_assigned_identities",
-                             fix: "list the identities under `user_assigned_identities`")
+                             fix: "list the identities under `user_assigned_identities`", rule: "identity")
             }
             return .userAssigned(ids)
         case "none": return ClusterIdentity.none

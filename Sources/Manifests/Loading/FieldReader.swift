@@ -18,12 +18,12 @@ struct FieldReader {
         SourceLocation(file: file, line: node?.line ?? 1, column: node?.column ?? 1)
     }
 
-    mutating func error(_ node: YAMLNode?, _ field: String?, _ message: String, fix: String? = nil) {
-        diagnostics.append(Diagnostic(.error, at: location(node), field: field, message: message, fix: fix))
+    mutating func error(_ node: YAMLNode?, _ field: String?, _ message: String, fix: String? = nil, rule: String? = nil) {
+        diagnostics.append(Diagnostic(.error, at: location(node), field: field, message: message, fix: fix, rule: rule))
     }
 
-    mutating func warning(_ node: YAMLNode?, _ field: String?, _ message: String, fix: String? = nil) {
-        diagnostics.append(Diagnostic(.warning, at: location(node), field: field, message: message, fix: fix))
+    mutating func warning(_ node: YAMLNode?, _ field: String?, _ message: String, fix: String? = nil, rule: String? = nil) {
+        diagnostics.append(Diagnostic(.warning, at: location(node), field: field, message: message, fix: fix, rule: rule))
     }
 
     mutating func error(at entry: YAMLEntry, _ field: String?, _ message: String, fix: String? = nil) {

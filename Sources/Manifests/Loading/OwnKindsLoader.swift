@@ -62,15 +62,23 @@ enum OwnKindsLoader {
             reader.error(root, "scope", "missing required field `scope`", fix: "add `scope: compute/<cluster>` (or environment/NAME, workspace, resource_group)")
         } else if let text = reader.string(root["scope"], "scope") {
             scope = lockScope(text)
-            if scope == nil {
+            if text.lowercased().contains("azurebatch-cloudservice") {
+                // The platform manages these per cluster; a lock on them breaks scaling and deletion.
+                scope = nil
+                reader.error(root["scope"], "scope",
+                             "scope `\(text)` is a cluster's own networking resource (<GUID>-azurebatch-cloudservicenetworksecuritygroup, "
+                                 + "-cloudservicepublicip, -cloudserviceloadbalancer); the platform manages them, and a lock there stops the cluster from scaling or being deleted",
+                             fix: "never lock a cluster's networking resources; lock the cluster itself (`scope: compute/<cluster>`) if it needs protection",
+                             rule: "networking-lock")
+            } else if scope == nil {
                 reader.error(root["scope"], "scope", "scope `\(text)` is not `resource_group`, `workspace`, `compute/NAME` or `environment/NAME`",
                              fix: "lock one resource, e.g. `scope: compute/gpu-cluster`")
             }
         }
         let notes = reader.string(root["notes"], "notes")
         if case .resourceGroup? = scope, let node = root["scope"] {
-            reader.warning(node, "scope", "a lock on the resource group stops every compute cluster in it from scaling",
-                           fix: "lock the individual resources instead")
+            reader.warning(node, "scope", "a lock on the resource group stops every compute cluster in it from scaling (they hang at \"resizing 0 -> 0\"); every cluster create and scale change will be blocked",
+                           fix: "lock the individual resources instead", rule: "resource-group-lock")
         }
         guard let name, let level, let scope else { return nil }
         return ResourceLock(name: name, level: level, scope: scope, notes: notes, source: reader.location(root))

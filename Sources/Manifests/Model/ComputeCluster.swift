@@ -97,11 +97,16 @@ public struct ComputeCluster: Sendable, Hashable, Codable {
     /// Per-cluster opt-in to replacement (delete + create): the tag `mlgitops.allow-replace: "true"`.
     public var allowsReplace: Bool
     public var source: SourceLocation
+    /// Where some fields stand (`size`, `min_instances`, `max_instances`), for diagnostics that
+    /// name the line of the field; nil when the cluster was not read from a file.
+    public var fieldSources: [String: SourceLocation]?
 
     public init(
         name: String, spec: ClusterSpec, description: String? = nil, tags: [String: String] = [:],
-        allowsScaleUpdates: Bool = false, allowsReplace: Bool = false, source: SourceLocation
+        allowsScaleUpdates: Bool = false, allowsReplace: Bool = false, source: SourceLocation,
+        fieldSources: [String: SourceLocation]? = nil
     ) {
+        self.fieldSources = fieldSources
         self.name = name
         self.spec = spec
         self.description = description
@@ -110,4 +115,9 @@ public struct ComputeCluster: Sendable, Hashable, Codable {
         self.allowsReplace = allowsReplace
         self.source = source
     }
+}
+
+extension ComputeCluster {
+    /// Where `field` stands in the file, else where the cluster does.
+    public func location(of field: String) -> SourceLocation { fieldSources?[field] ?? source }
 }

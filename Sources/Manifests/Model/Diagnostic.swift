@@ -32,15 +32,20 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var message: String
     /// What to do about it.
     public var fix: String?
+    /// The policy rule that found it (`unknown-size`, `node-cap`, ...; docs/quota-policies.md),
+    /// nil for what the manifest loader finds.
+    public var rule: String?
 
     public init(
-        _ severity: Severity, at location: SourceLocation, field: String?, message: String, fix: String? = nil
+        _ severity: Severity, at location: SourceLocation, field: String?, message: String, fix: String? = nil,
+        rule: String? = nil
     ) {
         self.severity = severity
         self.location = location
         self.field = field
         self.message = message
         self.fix = fix
+        self.rule = rule
     }
 
     /// `file:line:column: error: field: message (fix)`, as compilers print.
