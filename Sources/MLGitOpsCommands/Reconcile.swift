@@ -55,6 +55,9 @@ extension MLGitOps {
         @OptionGroup var review: ReviewOptions
 
         func run() async throws {
+            if review.base != nil, target.isAzure {
+                throw ValidationError("--base plans against the local workspace only (yet); drop --workspace/--workspace-config")
+            }
             if review.base != nil {  // Pull-request plan (issue 5): PlanReview.swift.
                 return try await PlanReview(repository: repository, state: state, output: output, flags: flags, review: review).run()
             }
