@@ -15,15 +15,20 @@ let package = Package(
     products: [
         .executable(name: "mlgitops", targets: ["mlgitops"]),
         .library(name: "MLGitOpsCommands", targets: ["MLGitOpsCommands"]),
+        .executable(name: "mlgitops-fake-arm", targets: ["mlgitops-fake-arm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Yams 5 decodes about twice as fast as Yams 6 on Linux (docs/performance.md).
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        // Heavy (swift-nio): only the Server target uses it.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // HTTP lives only in the Azure provider and the fake ARM server (their own targets).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // RSA signatures of certificate credentials (client assertions) in the Azure provider.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -51,6 +56,31 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources")], swiftSettings: strict),
+        // The Azure ML provider: ARM REST over AsyncHTTPClient, tokens without Azure SDKs.
+        .target(
+            name: "AzureMLWorkspace",
+            dependencies: [
+                "Workspaces", "Manifests",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // An in-memory emulator of the ARM surface the provider uses (docs/fake-arm.md).
+        .target(
+            name: "FakeARM",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "mlgitops-fake-arm",
+            dependencies: ["FakeARM", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .target(
             name: "Planning", dependencies: ["Manifests", "Policies", "Workspaces"],
             swiftSettings: strict),
@@ -85,8 +115,8 @@ let package = Package(
         .target(
             name: "MLGitOpsCommands",
             dependencies: [
-                "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "LocalRunner", "Planning",
-                "Reconciliation", "Rendering", "Controller", "Server",
+                "GitSource", "Manifests", "Policies", "Workspaces", "EmbeddedWorkspace", "AzureMLWorkspace", "LocalRunner",
+                "Planning", "Reconciliation", "Rendering", "Controller", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,6 +153,13 @@ let package = Package(
             dependencies: [
                 "Controller", "Server", "Reconciliation", "EmbeddedWorkspace", "Planning", "Manifests", "GitSource",
                 "TestSupport",
+            ]),
+        .testTarget(
+            name: "AzureMLWorkspaceTests",
+            dependencies: [
+                "AzureMLWorkspace", "FakeARM", "Workspaces", "Manifests", "GitSource", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]),
     ]
 )

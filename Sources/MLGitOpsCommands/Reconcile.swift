@@ -15,6 +15,7 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
 
@@ -29,7 +30,7 @@ extension MLGitOps {
 
         func run() async throws {
             try await ReconcileRun(
-                repository: repository, state: state, output: output, flags: flags, dryRun: dryRun, wait: wait,
+                repository: repository, state: state, target: target, output: output, flags: flags, dryRun: dryRun, wait: wait,
                 leaseWait: leaseWait
             ).run()
         }
@@ -48,18 +49,22 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @OptionGroup var flags: PlanFlags
         @OptionGroup var review: ReviewOptions
 
         func run() async throws {
+            if review.base != nil, target.isAzure {
+                throw ValidationError("--base plans against the local workspace only (yet); drop --workspace/--workspace-config")
+            }
             if review.base != nil {  // Pull-request plan (issue 5): PlanReview.swift.
                 return try await PlanReview(repository: repository, state: state, output: output, flags: flags, review: review).run()
             }
             if review.head != nil || review.format != nil {
                 throw ValidationError("--head and --format go with --base (a pull-request plan)")
             }
-            try await ReconcileRun(repository: repository, state: state, output: output, flags: flags, dryRun: true).run()
+            try await ReconcileRun(repository: repository, state: state, target: target, output: output, flags: flags, dryRun: true).run()
         }
     }
 }
@@ -68,6 +73,7 @@ extension MLGitOps {
 struct ReconcileRun {
     var repository: RepositoryOptions
     var state: StateOptions
+    var target: WorkspaceOptions
     var output: OutputOptions
     var flags: PlanFlags
     var dryRun: Bool
@@ -78,7 +84,8 @@ struct ReconcileRun {
     func run() async throws {
         let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
         let (desired, commit) = (reading.desired, reading.commit)
-        let workspace = try LocalWorkspace(stateDirectory: state.state)
+        let workspace = try target.open(state: state)
+        if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
         let style = TerminalStyle.standardOutput
         let pathLabel = repository.path
 
@@ -114,6 +121,7 @@ struct ReconcileRun {
         }
         if report.status == .failed { throw ExitCode(1) }
         if wait {
+            guard let workspace = workspace as? LocalWorkspace else { return }
             let submitted = Set(plan.actions.compactMap { action -> String? in
                 if case .submitJob(let job)? = action.operation { return job.submissionName }
                 return nil

@@ -12,6 +12,7 @@ extension MLGitOps {
             abstract: "Show the workspace's clusters, environments, jobs and the last reconcile.")
 
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
         struct Document: Encodable {
@@ -22,13 +23,14 @@ extension MLGitOps {
         }
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: state.state) else {
+            guard target.isAzure || FileManager.default.fileExists(atPath: state.state) else {
                 // Opening the workspace would create it: a status must change nothing.
                 throw CommandError.noState(path: state.state)
             }
-            let workspace = try LocalWorkspace(stateDirectory: state.state)
+            let workspace = try target.open(state: state)
             let current = try await workspace.observe()
-            let last = try HistoryStore(stateDirectory: state.state).records(limit: 1).first
+            let last = FileManager.default.fileExists(atPath: state.state)
+                ? try HistoryStore(stateDirectory: state.state).records(limit: 1).first : nil
             if output.output == .json {
                 print(MachineOutput.document(Document(workspace: workspace.displayName, current: current, lastReconcile: last)))
                 return

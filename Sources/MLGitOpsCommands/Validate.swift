@@ -1,4 +1,5 @@
 import ArgumentParser
+import AzureMLWorkspace
 import Manifests
 import Policies
 import Rendering
@@ -11,9 +12,12 @@ extension MLGitOps {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var state: StateOptions
+        @OptionGroup var target: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            // Validation never touches a workspace; a given one is only checked for its form.
+            if let uri = target.workspace { _ = try AzureWorkspaceAddress(parsing: uri) }
             var (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
             // The policy rules (VM sizes, node cap, quota scopes) judge the files too; without a
             // workspace, only the declared policies count.

@@ -10,7 +10,10 @@ extension PlanningContext {
         let existing = Dictionary(current.locks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for lock in desired.locks.sorted(by: { $0.name < $1.name }) {
             let id = ResourceID(.resourceLock, lock.name)
-            let action: PlanAction
+            // A lock on one resource needs that resource: when its create is blocked or fails,
+            // the lock is skipped instead of failing (ARM refuses a lock on a missing resource).
+            let scopeResource: [ResourceID] = if case .resource(let target) = lock.scope { [target] } else { [] }
+            var action: PlanAction
             if let old = existing[lock.name] {
                 var changes: [FieldChange] = []
                 if old.level != lock.level { changes.append(FieldChange(field: "level", from: old.level.rawValue, to: lock.level.rawValue)) }
@@ -28,6 +31,7 @@ extension PlanningContext {
                     ],
                     detail: "protects \(lock.scope) from the next reconcile on", source: lock.source)
             }
+            if action.verb != .noop { action.dependsOn = scopeResource }
             actions.append(finish(action, write: nil))
         }
         let declared = Set(desired.locks.map(\.name))

@@ -76,5 +76,17 @@ struct PolicyPlanningTests {
         let plan = Planner.plan(desired: desired, current: CurrentState())
         #expect(plan.actions.map(\.resource.kind) == [.compute, .resourceLock])
         #expect(plan.actions.map(\.verb) == [.create, .create])
+        // The lock needs its resource: the applier skips it when the resource's action fails.
+        #expect(plan.actions.last?.dependsOn == [ResourceID(.compute, "gpu")])
+    }
+
+    @Test func aLockOnABlockedResourceDependsOnIt() {
+        let current = CurrentState(locks: [Fixture.lock("freeze", .readOnly, .workspace)])
+        let desired = DesiredState(
+            clusters: [Fixture.cluster("gpu")], locks: [Fixture.lock("protect", .canNotDelete, .resource(ResourceID(.compute, "gpu")))])
+        let plan = Planner.plan(desired: desired, current: current)
+        #expect(plan.actions.first?.verb == .blocked)
+        #expect(plan.actions.last?.verb == .create)
+        #expect(plan.actions.last?.dependsOn == [ResourceID(.compute, "gpu")])
     }
 }
