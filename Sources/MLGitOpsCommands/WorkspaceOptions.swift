@@ -43,10 +43,21 @@ struct WorkspaceOptions: ParsableArguments {
             retry.pollInterval = .milliseconds(Int(seconds * 1000))
         }
         let environment = ProcessInfo.processInfo.environment
+        let management = endpoint ?? "https://management.azure.com"
         return AzureMLWorkspace(
-            address: address, endpoint: endpoint ?? "https://management.azure.com", credential: .fromEnvironment(),
+            address: address, endpoint: management, credential: .fromEnvironment(),
             versions: versions, retry: retry, stateDirectory: state.state,
-            blobEndpoint: environment["MLGITOPS_BLOB_ENDPOINT"] ?? "https://{account}.blob.core.windows.net",
+            blobEndpoint: environment["MLGITOPS_BLOB_ENDPOINT"] ?? Self.blobEndpoint(forManagement: management),
             storageCredential: environment["AZURE_STORAGE_ACCESS_TOKEN"].map { .accessToken($0) })
+    }
+
+    /// Where uploads go unless MLGITOPS_BLOB_ENDPOINT says: Azure's blob service, or for an ARM
+    /// endpoint on this machine (`mlgitops-fake-arm`), the emulator's own blob endpoint, so a
+    /// first try against the fake needs no more settings than its address.
+    static func blobEndpoint(forManagement management: String) -> String {
+        let host = URL(string: management)?.host?.lowercased() ?? ""
+        let local = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        guard local else { return "https://{account}.blob.core.windows.net" }
+        return (management.hasSuffix("/") ? String(management.dropLast()) : management) + "/_blob/{account}"
     }
 }
