@@ -19,7 +19,7 @@ enum WebhookSignature {
 
     /// GitHub's `X-Hub-Signature-256` value for `body`: `sha256=<hex>`.
     static func gitHubHeader(secret: [UInt8], body: [UInt8]) -> String {
-        "sha256=" + hex(hmacSHA256(key: secret, message: body))
+        "sha256=" + SHA256.hex(hmacSHA256(key: secret, message: body))
     }
 
     /// Whether two byte strings are equal, in time that depends only on their lengths.
@@ -38,16 +38,5 @@ enum WebhookSignature {
         var hash = SHA256()
         hash.update(bytes)
         return hash.finalize()
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -80,7 +80,7 @@ public struct SHA256: Sendable {
     }
 
     /// Lowercase hexadecimal text of bytes.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
