@@ -157,16 +157,19 @@ def main():
         out.write(f"Machine: {machine}; load average (1/5/15 min) {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f} "
                   f"at the start, {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f} at the end; "
                   f"runs per figure: {args.runs}, SDK {args.sdk_runs} (median wall and CPU time, max peak RSS).\n\n")
-        out.write("| N | what | wall | CPU (user+sys) | peak memory | wall x floor (read+parse) | SDK wall / this wall |\n"
-                  "|---:|---|---:|---:|---:|---:|---:|\n")
+        out.write("| N | what | wall | CPU (user+sys) | peak memory | wall x floor (read+parse) | CPU x floor | SDK wall / this wall |\n"
+                  "|---:|---|---:|---:|---:|---:|---:|---:|\n")
         for n, label, seconds, cpu, mib, floor in rows:
+            label = label.replace("|", "\\|")  # a pipe in a label would end the table cell
             if seconds is None:
-                out.write(f"| {n} | {label} | | | | | |\n")
+                out.write(f"| {n} | {label} | | | | | | |\n")
                 continue
             ratio = f"{seconds / floor:.2f}" if floor else ""
+            floor_cpu = next((r[3] for r in rows if r[0] == n and r[1].startswith("floor: read + parse")), None)
+            cpu_ratio = f"{cpu / floor_cpu:.2f}" if floor and floor_cpu else ""
             sdk = next((r[2] for r in rows if r[0] == n and r[1].startswith("peer:")), None)
             versus_sdk = f"{sdk / seconds:.0f}x" if sdk and label.startswith("mlgitops validate") else ""
-            out.write(f"| {n} | {label} | {seconds * 1000:.0f} ms | {cpu * 1000:.0f} ms | {mib:.0f} MiB | {ratio} | {versus_sdk} |\n")
+            out.write(f"| {n} | {label} | {seconds * 1000:.0f} ms | {cpu * 1000:.0f} ms | {mib:.0f} MiB | {ratio} | {cpu_ratio} | {versus_sdk} |\n")
     print(open(args.out).read())
 
 
