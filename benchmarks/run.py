@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Reproduces the table of docs/performance.md in one run, on this machine.
 
-  python3 benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--sdk-sizes 1000] [--out FILE]
+  python3 benchmarks/run.py [--sizes 1000,10000] [--runs 5] [--sdk-sizes 1000,10000] [--sdk-runs 1] [--out FILE]
 
 Builds mlgitops and mlgitops-bench in release mode, generates the repositories
 (benchmarks/generate_repo.py), then measures each command as a whole process: the median wall
-time of --runs runs and the peak resident memory (from wait4's rusage). Floors and the peer are
+time of --runs runs, the median CPU time (user + system, from wait4's rusage: on a shared
+machine it moves less than the wall time) and the peak resident memory. Floors and the peer are
 measured in the same run: `git cat-file --batch` over every blob, our libgit2 layer reading every
 blob, read + YAML parse of every file (Yams), and the official azure-ai-ml SDK loading the same
-files (installed into benchmarks/.venv from PyPI on first use).
+files (installed into benchmarks/.venv from PyPI on first use; --sdk-runs runs, as one run over
+10,000 files takes minutes).
+
+The incremental figure: mlgitops has no changed-paths plan yet (the planner always plans the
+whole tree), so it is `plan` on the applied workspace of a commit that changes one job file
+(made on the side branch bench-one-change, the work tree is not touched). The `sync` tick runs
+only when the binary has `mlgitops sync`; otherwise its row says it was skipped.
 """
 import argparse
 import os
@@ -29,8 +36,8 @@ def sh(command, **kwargs):
 
 
 def measure(argv, runs, cwd=None, shell=False):
-    """Median wall seconds and max peak RSS (MiB) over `runs` runs of a whole process."""
-    times, peaks = [], []
+    """Median wall seconds, median CPU seconds and max peak RSS (MiB) over `runs` runs of a whole process."""
+    times, cpus, peaks = [], [], []
     for _ in range(runs):
         started = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -41,8 +48,34 @@ def measure(argv, runs, cwd=None, shell=False):
             err = process.stderr.read().decode()[-2000:]
             raise SystemExit(f"{argv} exited {code}: {err}")
         times.append(elapsed)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), max(peaks)
+    return statistics.median(times), statistics.median(cpus), max(peaks)
+
+
+def one_change_commit(repo):
+    """A commit on refs/heads/bench-one-change that changes one job file's input on top of main
+    (plumbing with a temporary index: the work tree and main stay as generated). Returns the path."""
+    path = "ml/jobs/job-0.yml"
+    git = lambda *a, **k: subprocess.run(["git", "-C", repo, *a], check=True, capture_output=True, text=True, **k).stdout
+    content = git("show", f"main:{path}").replace("  rate: ", "  rate: 1", 1)
+    env = dict(os.environ, GIT_INDEX_FILE=os.path.join(WORK, "bench-index"),
+               GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_AUTHOR_DATE="1700000000 +0000",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com", GIT_COMMITTER_DATE="1700000000 +0000")
+    git("read-tree", "main", env=env)
+    blob = git("hash-object", "-w", "--stdin", input=content).strip()
+    git("update-index", "--cacheinfo", f"100644,{blob},{path}", env=env)
+    tree = git("write-tree", env=env).strip()
+    commit = git("commit-tree", tree, "-p", "main", "-m", "bench: change one job", env=env).strip()
+    git("update-ref", "refs/heads/bench-one-change", commit)
+    return path
+
+
+def has_sync(mlgitops):
+    """Whether this build has `mlgitops sync` (issue 5's controller)."""
+    # `--help` after an unknown word prints the top-level help and exits 0, so read the list.
+    listing = subprocess.run([mlgitops, "--help"], capture_output=True, text=True).stdout
+    return any(line.split()[:1] == ["sync"] for line in listing.split("SUBCOMMANDS:")[-1].splitlines())
 
 
 def ensure_sdk():
@@ -57,7 +90,8 @@ def ensure_sdk():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--sdk-sizes", default="1000", help="sizes the SDK peer runs on (it is slow)")
+    parser.add_argument("--sdk-sizes", default="1000,10000", help="sizes the SDK peer runs on")
+    parser.add_argument("--sdk-runs", type=int, default=1, help="runs of the SDK peer (minutes each at 10,000)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=os.path.join(HERE, "results.md"))
     args = parser.parse_args()
@@ -72,6 +106,7 @@ def main():
     sdk_sizes = {int(s) for s in args.sdk_sizes.split(",") if s}
 
     rows = []
+    load_before = os.getloadavg()
     for n in sizes:
         repo = os.path.join(WORK, f"repo-{n}")
         if not os.path.exists(repo):
@@ -80,10 +115,10 @@ def main():
         shutil.rmtree(state, ignore_errors=True)
         common = ["--repo", repo, "--path", "ml"]
 
-        def row(label, argv, floor=None, shell=False):
-            seconds, mib = measure(argv, args.runs, shell=shell)
-            rows.append((n, label, seconds, mib, floor))
-            print(f"N={n:>6} {label:<52} {seconds * 1000:9.1f} ms {mib:7.1f} MiB", file=sys.stderr)
+        def row(label, argv, floor=None, shell=False, runs=None):
+            seconds, cpu, mib = measure(argv, runs or args.runs, shell=shell)
+            rows.append((n, label, seconds, cpu, mib, floor))
+            print(f"N={n:>6} {label:<56} {seconds * 1000:9.1f} ms {cpu * 1000:9.1f} ms CPU {mib:7.1f} MiB", file=sys.stderr)
             return seconds
 
         cat_file = row("floor: git ls-tree | git cat-file --batch (every blob)",
@@ -95,23 +130,46 @@ def main():
         row("mlgitops plan, empty workspace (full)", [mlgitops, "plan", *common, "--state", state], floor)
         subprocess.run([mlgitops, "reconcile", *common, "--state", state], check=True, stdout=subprocess.DEVNULL)
         row("mlgitops plan, applied workspace (full, no changes)", [mlgitops, "plan", *common, "--state", state], floor)
+        changed = one_change_commit(repo)
+        row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; full plan, no tree-diff plan yet)",
+            [mlgitops, "plan", *common, "--ref", "bench-one-change", "--state", state], floor)
+        # HOOK (issue 5's `mlgitops sync`, built on another branch): a tick when the branch did not
+        # move. Skipped with a message while the binary has no `sync`.
+        if has_sync(mlgitops):
+            sync_state = os.path.join(WORK, f"sync-state-{n}")
+            shutil.rmtree(sync_state, ignore_errors=True)
+            sync = [mlgitops, "sync", "--once", "--repo", repo, "--branch", "main", "--path", "ml", "--state", sync_state,
+                    "--drift-interval", "24h"]
+            for _ in range(2):  # catch up (applies the tree), then one idle tick so the drift check is recorded
+                subprocess.run(sync, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            row("mlgitops sync --once, no new commit (a tick)", sync)
+        else:
+            rows.append((n, "mlgitops sync tick: skipped, this build has no `mlgitops sync` (issue 5)", None, None, None, None))
+            print(f"N={n:>6} sync tick skipped: `mlgitops sync` is not in this build", file=sys.stderr)
         if n in sdk_sizes:
             python = ensure_sdk()
-            sdk = row("peer: azure-ai-ml load_* of the same files", [python, os.path.join(HERE, "sdk_load.py"),
-                                                                        os.path.join(repo, "ml")])
-            rows.append((n, "ratio: SDK load / mlgitops validate", sdk / next(r[2] for r in rows
-                        if r[0] == n and r[1] == "mlgitops validate (full)"), None, None))
+            row(f"peer: azure-ai-ml load_* of the same files ({args.sdk_runs} run(s))",
+                [python, os.path.join(HERE, "sdk_load.py"), os.path.join(repo, "ml")], runs=args.sdk_runs)
 
+    load_after = os.getloadavg()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB"
     with open(args.out, "w") as out:
-        out.write(f"Machine: {machine}; runs per figure: {args.runs} (median wall time, max peak RSS).\n\n")
-        out.write("| N | what | wall | peak memory | x floor (read+parse) |\n|---:|---|---:|---:|---:|\n")
-        for n, label, seconds, mib, floor in rows:
-            if label.startswith("ratio"):
-                out.write(f"| {n} | {label} | {seconds:.0f}x | | |\n")
+        out.write(f"Machine: {machine}; load average (1/5/15 min) {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f} "
+                  f"at the start, {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f} at the end; "
+                  f"runs per figure: {args.runs}, SDK {args.sdk_runs} (median wall and CPU time, max peak RSS).\n\n")
+        out.write("| N | what | wall | CPU (user+sys) | peak memory | wall x floor (read+parse) | CPU x floor | SDK wall / this wall |\n"
+                  "|---:|---|---:|---:|---:|---:|---:|---:|\n")
+        for n, label, seconds, cpu, mib, floor in rows:
+            label = label.replace("|", "\\|")  # a pipe in a label would end the table cell
+            if seconds is None:
+                out.write(f"| {n} | {label} | | | | | | |\n")
                 continue
             ratio = f"{seconds / floor:.2f}" if floor else ""
-            out.write(f"| {n} | {label} | {seconds * 1000:.0f} ms | {mib:.0f} MiB | {ratio} |\n")
+            floor_cpu = next((r[3] for r in rows if r[0] == n and r[1].startswith("floor: read + parse")), None)
+            cpu_ratio = f"{cpu / floor_cpu:.2f}" if floor and floor_cpu else ""
+            sdk = next((r[2] for r in rows if r[0] == n and r[1].startswith("peer:")), None)
+            versus_sdk = f"{sdk / seconds:.0f}x" if sdk and label.startswith("mlgitops validate") else ""
+            out.write(f"| {n} | {label} | {seconds * 1000:.0f} ms | {cpu * 1000:.0f} ms | {mib:.0f} MiB | {ratio} | {cpu_ratio} | {versus_sdk} |\n")
     print(open(args.out).read())
 
 

@@ -50,7 +50,21 @@ public struct Snapshot: Sendable {
     /// exists when a file lies under it). The empty path is the root.
     public func isDirectory(_ path: String) -> Bool {
         if path.isEmpty { return !files.isEmpty }
-        return !filesUnder(path).isEmpty
+        // The first path at or after the prefix is under it when anything is (no list is made:
+        // the loader asks this once per `code:` and path input).
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        let first = firstIndex(notBefore: prefix)
+        return first < sortedPaths.count && sortedPaths[first].hasPrefix(prefix)
+    }
+
+    /// The index in ``sortedPaths`` of the first path not before `prefix` byte-wise.
+    private func firstIndex(notBefore prefix: String) -> Int {
+        var low = 0, high = sortedPaths.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sortedPaths[mid].utf8.lexicographicallyPrecedes(prefix.utf8) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// The files below directory `path` (recursively), sorted by path.
@@ -58,13 +72,8 @@ public struct Snapshot: Sendable {
         if path.isEmpty { return sortedPaths.compactMap { files[$0] } }
         let prefix = path.hasSuffix("/") ? path : path + "/"
         // sortedPaths is sorted byte-wise, so everything under the prefix is one contiguous run.
-        var low = 0, high = sortedPaths.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sortedPaths[mid].utf8.lexicographicallyPrecedes(prefix.utf8) { low = mid + 1 } else { high = mid }
-        }
         var result: [TreeFile] = []
-        var index = low
+        var index = firstIndex(notBefore: prefix)
         while index < sortedPaths.count, sortedPaths[index].hasPrefix(prefix) {
             if let file = files[sortedPaths[index]] { result.append(file) }
             index += 1

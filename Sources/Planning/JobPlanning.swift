@@ -108,8 +108,20 @@ extension PlanningContext {
         (clusters.map { ResourceID(.compute, $0) } + environments.map { ResourceID(.environment, $0) }).sorted()
     }
 
-    private func latestSubmission(of logicalName: String) -> ObservedJob? {
-        current.jobs.filter { $0.logicalName == logicalName }.max { ($0.submittedAt ?? .distantPast) < ($1.submittedAt ?? .distantPast) }
+    /// The latest submission of `logicalName` (the first of equal dates in the workspace's order).
+    /// Indexed once: a scan of every job per submitted job was quadratic in a first plan.
+    private mutating func latestSubmission(of logicalName: String) -> ObservedJob? {
+        if latestSubmissions == nil {
+            var latest: [String: ObservedJob] = [:]
+            for job in current.jobs {
+                if let found = latest[job.logicalName], !((found.submittedAt ?? .distantPast) < (job.submittedAt ?? .distantPast)) {
+                    continue
+                }
+                latest[job.logicalName] = job
+            }
+            latestSubmissions = latest
+        }
+        return latestSubmissions?[logicalName]
     }
 
     /// A dependency whose own action is blocked and that does not exist in the usable form

@@ -19,6 +19,8 @@ public enum Planner {
         }
         var context = PlanningContext(desired: desired, current: current, options: options, policies: policies)
         var actions: [PlanAction] = []
+        actions.reserveCapacity(desired.quotaPolicies.count + desired.clusters.count + desired.environments.count
+            + desired.jobs.count + desired.schedules.count + desired.locks.count)
         actions += context.planQuotaPolicies()
         actions += context.planClusters()
         actions += context.planEnvironments()
@@ -44,8 +46,11 @@ struct PlanningContext {
     let desired: DesiredState
     let current: CurrentState
     let options: PlanOptions
-    /// Actions decided so far, by resource, so later kinds can see their dependencies' fate.
+    /// Blocked actions decided so far, by resource, so later kinds can see that a dependency is
+    /// blocked (the only fate they look at; keeping every action here held a copy of each).
     var decided: [ResourceID: PlanAction] = [:]
+    /// The latest submission of each logical job name, made on first use.
+    var latestSubmissions: [String: ObservedJob]?
     var unmanaged: [ResourceID] = []
     /// Cores held: use outside clusters, then every cluster's worst case as the clusters are planned.
     var ledger: QuotaLedger
@@ -68,7 +73,7 @@ struct PlanningContext {
         {
             result = action.blocked(by: BlockReason(rule: violation.rule, message: violation.message, fix: violation.fix, code: violation.code))
         }
-        decided[result.resource] = result
+        if result.verb == .blocked { decided[result.resource] = result }
         return result
     }
 }

@@ -1,8 +1,10 @@
 public import Manifests
 
+// Indirect: a job or cluster payload held inline made every plan action (and every copy of it)
+// as large as the largest payload (docs/performance.md).
 /// One change a workspace is asked to make. Each carries what it needs, so a provider never
 /// reads the repository.
-public enum WorkspaceOperation: Sendable, Hashable, Codable {
+public indirect enum WorkspaceOperation: Sendable, Hashable, Codable {
     case createCluster(ComputeCluster)
     /// Min/max/idle only, in place (an explicit opt-in).
     case updateClusterScale(name: String, spec: ClusterSpec)

@@ -66,55 +66,75 @@ indirect enum CanonicalJSON: Sendable, Hashable {
     }
 
     /// The compact text.
-    var text: String {
-        var out = ""
+    var text: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The compact text's UTF-8 bytes: what hashes read, without making a String first.
+    var utf8: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
         write(to: &out)
         return out
     }
 
-    private func write(to out: inout String) {
+    // Written as bytes: appending to a String one Unicode scalar at a time was a tenth of a
+    // 10,000-manifest plan (docs/performance.md).
+    private func write(to out: inout [UInt8]) {
         switch self {
         case .string(let value): Self.quote(value, into: &out)
-        case .number(let value): out += value
-        case .bool(let value): out += value ? "true" : "false"
-        case .null: out += "null"
+        case .number(let value): Self.append(value, to: &out)
+        case .bool(let value): Self.append(value ? "true" : "false", to: &out)
+        case .null: Self.append("null", to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
-            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if index > 0 { out += "," }
-                Self.quote(key, into: &out)
-                out += ":"
-                members[key]!.write(to: &out)
+            out.append(UInt8(ascii: "{"))
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.quote(member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                member.value.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func quote(_ value: String, into out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// A JSON string: `"` and `\` escaped, `\n` `\r` `\t` by name, other control characters as
+    /// `\u00xx`; every other byte (UTF-8 of non-ASCII characters included) as it is.
+    private static func quote(_ value: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var clean = 0  // Start of the run of bytes that need no escape.
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean..<index]))
+                clean = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    let digits = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[clean...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

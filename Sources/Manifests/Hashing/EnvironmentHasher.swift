@@ -7,7 +7,7 @@ enum EnvironmentHasher {
     /// Dockerfile path) and conda canonical text. Name, version, description, tags and OS type
     /// are not part of it.
     static func hash(_ definition: EnvironmentDefinition) -> EnvironmentHash {
-        EnvironmentHash(hex: SHA256.hex(of: canonical(definition).text))
+        EnvironmentHash(hex: SHA256.hex(of: canonical(definition).utf8))
     }
 
     static func canonical(_ definition: EnvironmentDefinition) -> CanonicalJSON {

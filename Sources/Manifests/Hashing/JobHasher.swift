@@ -17,6 +17,6 @@ enum JobHasher {
     }
 
     static func hash(of value: CanonicalJSON) -> JobDefinitionHash {
-        JobDefinitionHash(hex: SHA256.hex(of: value.text))
+        JobDefinitionHash(hex: SHA256.hex(of: value.utf8))
     }
 }

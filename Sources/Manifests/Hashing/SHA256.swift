@@ -79,6 +79,13 @@ public struct SHA256: Sendable {
         return hash.hexDigest()
     }
 
+    /// The hexadecimal SHA-256 of bytes.
+    public static func hex(of bytes: [UInt8]) -> String {
+        var hash = SHA256()
+        bytes.withUnsafeBufferPointer { hash.update(contiguous: $0) }
+        return hash.hexDigest()
+    }
+
     /// Lowercase hexadecimal text of bytes.
     public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

@@ -13,7 +13,9 @@ public enum ManifestLoader {
         var session = LoadSession(snapshot: snapshot, base: base, cache: cache)
         var manifests: [(file: String, root: YAMLNode, kind: ManifestKind)] = []
 
-        for file in snapshot.filesUnder(base) where isYAML(file.path) {
+        let files = snapshot.filesUnder(base).filter { isYAML($0.path) }
+        session.parseAhead(files.map(\.path))
+        for file in files {
             var reader = FieldReader(file: file.path)
             defer { session.record(reader) }
             guard let outcome = session.document(file.path) else {
