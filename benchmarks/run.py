@@ -133,8 +133,8 @@ def main():
         changed = one_change_commit(repo)
         row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; full plan, no tree-diff plan yet)",
             [mlgitops, "plan", *common, "--ref", "bench-one-change", "--state", state], floor)
-        # HOOK (issue 5's `mlgitops sync`, built on another branch): a tick when the branch did not
-        # move. Skipped with a message while the binary has no `sync`.
+        # A `sync` tick when the branch did not move (skipped with a message on a build without
+        # `sync`, e.g. an older commit being compared).
         if has_sync(mlgitops):
             sync_state = os.path.join(WORK, f"sync-state-{n}")
             shutil.rmtree(sync_state, ignore_errors=True)
