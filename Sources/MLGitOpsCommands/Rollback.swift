@@ -52,22 +52,22 @@ extension MLGitOps {
             }
             let reading = try await DesiredStateReader(repository: source, stateDirectory: state.state).readWithRepository()
             let workspace = try LocalWorkspace(stateDirectory: state.state)
-            let lease = apply ? try await ApplyLease.acquireForApply(stateDirectory: state.state, wait: leaseWait) : nil
-            defer { lease?.release() }
-            let current = try await workspace.observe()
-            let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
-            let plan = Planner.plan(desired: reading.desired, current: current, options: options)
-            let limits = RollbackLimits.of(plan: plan, desired: reading.desired, current: current, options: options)
+            let options = flags.planOptions
+            // The same pass as reconcile: with --apply, observe, plan and apply under the lease.
+            let pass = ReconcilePass(
+                workspace: workspace, history: history, options: options,
+                gate: LeasedApply(stateDirectory: state.state, wait: leaseWait))
+            let outcome =
+                apply
+                ? try await pass.apply(
+                    reading.desired, commit: reading.commit, path: source.path, trigger: "rollback",
+                    reading: GitCommitReader(repository: reading.repository, revision: reading.commit.sha))
+                : try await pass.plan(reading.desired)
+            let plan = outcome.plan
+            let report = outcome.report
+            let limits = RollbackLimits.of(plan: plan, desired: reading.desired, current: outcome.current, options: options)
             let style = TerminalStyle.standardOutput
 
-            var report: ApplyReport?
-            if apply, !plan.hasErrors {
-                report = try await Applier(
-                    workspace: workspace, history: history,
-                    commitReader: GitCommitReader(repository: reading.repository, revision: reading.commit.sha)
-                ).apply(plan, commit: reading.commit, path: source.path, trigger: "rollback")
-            }
-            lease?.release()
             switch output.output {
             case .json:
                 print(MachineOutput.rollback(plan, limits: limits, from: from, report: report))
