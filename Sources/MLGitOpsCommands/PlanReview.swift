@@ -68,7 +68,7 @@ struct PlanReview {
             workspaceName = "local workspace at \(state.state)"
             note = "No state at \(state.state): planned against an empty workspace, so everything declared is new."
         }
-        let options = PlanOptions(prune: flags.prune, allowScaleUpdates: flags.allowScaleUpdates, allowReplace: flags.allowReplace)
+        let options = flags.planOptions
         let comparison = PlanComparison(
             base: Planner.plan(desired: baseDesired, current: current, options: options),
             head: Planner.plan(desired: headDesired, current: current, options: options))
