@@ -6,9 +6,22 @@ import Workspaces
 /// The `jobs` table, keyed by submission name.
 enum JobTable {
     static func all(_ db: Database) throws -> [ObservedJob] {
-        try Row.fetchAll(
-            db, sql: "SELECT name, logical_name, hash, state, clusters, submitted_at FROM jobs ORDER BY name"
-        ).map { row in
+        try observed(Row.fetchAll(db, sql: "SELECT name, logical_name, hash, state, clusters, submitted_at FROM jobs ORDER BY name"))
+    }
+
+    /// The submissions of the jobs named `logicalNames`, by submission name.
+    static func all(logicalNames: Set<String>, _ db: Database) throws -> [ObservedJob] {
+        var rows: [Row] = []
+        for name in logicalNames.sorted() {
+            rows += try Row.fetchAll(
+                db, sql: "SELECT name, logical_name, hash, state, clusters, submitted_at FROM jobs WHERE logical_name = ?",
+                arguments: [name])
+        }
+        return try observed(rows).sorted { $0.name < $1.name }
+    }
+
+    private static func observed(_ rows: [Row]) throws -> [ObservedJob] {
+        try rows.map { row in
             ObservedJob(
                 name: try row.decode(forColumn: "name"), logicalName: try row.decode(forColumn: "logical_name"),
                 hash: JobDefinitionHash(hex: try row.decode(forColumn: "hash")),

@@ -69,6 +69,26 @@ public final class LocalWorkspace: Workspace {
         }
     }
 
+    /// The change counter of everything ``observe()`` reads (triggers in the schema bump it).
+    public func observedRevision() async throws(WorkspaceError) -> String? {
+        let revision = try await reading { db in try Int.fetchOne(db, sql: "SELECT revision FROM observed_revision") }
+        return revision.map { "local:\($0)" }
+    }
+
+    /// Everything but the jobs, whole, and the jobs of `logicalNames`; clusters count only
+    /// those jobs as active (an incremental plan replans jobs, never clusters).
+    public func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
+        let location = location
+        return try await reading { db in
+            let jobs = try JobTable.all(logicalNames: logicalNames, db)
+            return CurrentState(
+                location: location, clusters: try ClusterTable.all(jobs: jobs, db),
+                environments: try EnvironmentTables.allVersions(db), jobs: jobs,
+                schedules: try ScheduleTable.all(db), locks: try LockTable.all(db),
+                quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
+        }
+    }
+
     /// Performs `operation` once: a key found in the journal returns `.alreadyDone` with the
     /// earlier message; otherwise locks are checked, then the effect and the key are written
     /// in one transaction. An environment build is queued here and run by the runner

@@ -9,6 +9,7 @@ enum WorkspaceSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -181,6 +182,44 @@ enum WorkspaceSchema {
                     job TEXT PRIMARY KEY NOT NULL,
                     outputs TEXT NOT NULL
                 );
+                """)
+    }
+
+    /// A counter of changes to what `observe()` reads, bumped by triggers in the writing
+    /// transaction itself (so no writer, the runner included, can forget it): an incremental
+    /// plan reuses an earlier plan only while the counter is where it was.
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE observed_revision (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    revision INTEGER NOT NULL
+                );
+                INSERT INTO observed_revision (id, revision) VALUES (1, 0);
+                CREATE TRIGGER clusters_insert_revision AFTER INSERT ON clusters BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER clusters_update_revision AFTER UPDATE ON clusters BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER clusters_delete_revision AFTER DELETE ON clusters BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_builds_insert_revision AFTER INSERT ON environment_builds BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_builds_update_revision AFTER UPDATE ON environment_builds BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_builds_delete_revision AFTER DELETE ON environment_builds BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_versions_insert_revision AFTER INSERT ON environment_versions BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_versions_update_revision AFTER UPDATE ON environment_versions BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER environment_versions_delete_revision AFTER DELETE ON environment_versions BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER jobs_insert_revision AFTER INSERT ON jobs BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER jobs_update_revision AFTER UPDATE ON jobs BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER jobs_delete_revision AFTER DELETE ON jobs BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER schedules_insert_revision AFTER INSERT ON schedules BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER schedules_update_revision AFTER UPDATE ON schedules BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER schedules_delete_revision AFTER DELETE ON schedules BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER locks_insert_revision AFTER INSERT ON locks BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER locks_update_revision AFTER UPDATE ON locks BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER locks_delete_revision AFTER DELETE ON locks BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_policies_insert_revision AFTER INSERT ON quota_policies BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_policies_update_revision AFTER UPDATE ON quota_policies BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_policies_delete_revision AFTER DELETE ON quota_policies BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_usage_insert_revision AFTER INSERT ON quota_usage BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_usage_update_revision AFTER UPDATE ON quota_usage BEGIN UPDATE observed_revision SET revision = revision + 1; END;
+                CREATE TRIGGER quota_usage_delete_revision AFTER DELETE ON quota_usage BEGIN UPDATE observed_revision SET revision = revision + 1; END;
                 """)
     }
 }

@@ -47,6 +47,15 @@ public actor GitRepository {
         try handle.snapshot(of: revision, readsContent: readsContent)
     }
 
+    /// Reads only `paths` of the tree of `revision`: a file path brings the file, a folder
+    /// path every file under it, a missing path nothing (see ``Snapshot``'s existence checks,
+    /// which then answer only for what was covered).
+    public func snapshot(
+        of revision: String, covering paths: Set<String>, readsContent: @Sendable (String) -> Bool = Snapshot.isYAMLPath
+    ) throws(GitError) -> Snapshot {
+        try handle.snapshot(of: revision, covering: paths, readsContent: readsContent)
+    }
+
     /// The paths that differ between two revisions, renames detected (as `git diff -M`).
     public func changedPaths(from old: String, to new: String) throws(GitError) -> [PathChange] {
         try handle.changedPaths(from: old, to: new)

@@ -37,6 +37,8 @@ struct DesiredStateReader {
         var desired: DesiredState
         var commit: CommitInfo
         var repository: GitRepository
+        /// What each manifest read, when the load was recorded.
+        var record: LoadRecord? = nil
     }
 
     /// Loads the desired state at `--ref`.
@@ -46,12 +48,16 @@ struct DesiredStateReader {
     }
 
     /// Loads the desired state at `--ref`, keeping the repository handle.
-    func readWithRepository() async throws -> Reading {
+    func readWithRepository(recording: Bool = false) async throws -> Reading {
         let repo = try await open()
         let snapshot = try await repo.snapshot(of: repository.ref)
         let path = manifestsPath
         if !path.isEmpty, !snapshot.isDirectory(path) {
             throw GitError.pathNotFound(path: path, revision: repository.ref)
+        }
+        if recording {
+            let (desired, record) = ManifestLoader.loadRecorded(snapshot, path: path)
+            return Reading(desired: desired, commit: snapshot.commit, repository: repo, record: record)
         }
         return Reading(desired: ManifestLoader.load(snapshot, path: path), commit: snapshot.commit, repository: repo)
     }

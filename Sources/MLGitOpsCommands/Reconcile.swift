@@ -22,6 +22,9 @@ extension MLGitOps {
         @Flag(name: .long, help: "Plan only: change nothing.")
         var dryRun = false
 
+        @Flag(name: .long, help: "With --dry-run: load and plan every manifest, not only those the changes since the last plan reach.")
+        var full = false
+
         @Flag(name: .long, help: "After applying, run the submitted jobs and queued builds on this machine and wait for them, showing progress.")
         var wait = false
 
@@ -31,7 +34,7 @@ extension MLGitOps {
         func run() async throws {
             try await ReconcileRun(
                 repository: repository, state: state, target: target, output: output, flags: flags, dryRun: dryRun, wait: wait,
-                leaseWait: leaseWait
+                leaseWait: leaseWait, full: full
             ).run()
         }
     }
@@ -54,6 +57,9 @@ extension MLGitOps {
         @OptionGroup var flags: PlanFlags
         @OptionGroup var review: ReviewOptions
 
+        @Flag(name: .long, help: "Load and plan every manifest, not only those the changes since the last plan reach.")
+        var full = false
+
         func run() async throws {
             if review.base != nil, target.isAzure {
                 throw ValidationError("--base plans against the local workspace only (yet); drop --workspace/--workspace-config")
@@ -64,7 +70,9 @@ extension MLGitOps {
             if review.head != nil || review.format != nil {
                 throw ValidationError("--head and --format go with --base (a pull-request plan)")
             }
-            try await ReconcileRun(repository: repository, state: state, target: target, output: output, flags: flags, dryRun: true).run()
+            try await ReconcileRun(
+                repository: repository, state: state, target: target, output: output, flags: flags, dryRun: true, full: full
+            ).run()
         }
     }
 }
@@ -80,26 +88,50 @@ struct ReconcileRun {
     var wait: Bool = false
     /// Seconds to wait for the apply lease (issue 5).
     var leaseWait: Double = 0
+    /// A dry run that plans everything instead of starting from the last plan's baseline.
+    var full = false
 
     func run() async throws {
-        let reading = try await DesiredStateReader(repository: repository, stateDirectory: state.state).readWithRepository()
+        let reader = DesiredStateReader(repository: repository, stateDirectory: state.state)
+        let style = TerminalStyle.standardOutput
+        let pathLabel = repository.path
+        // A dry run on the local workspace starts from the last plan when it can (docs/planning.md).
+        let baselined = dryRun && !target.isAzure
+        if baselined, !full {
+            let workspace = try target.open(state: state)
+            let incremental = IncrementalPlan(
+                repository: try await reader.open(), workspace: workspace, stateDirectory: state.state, path: reader.manifestsPath,
+                options: flags.planOptions)
+            switch try await incremental.plan(revision: repository.ref) {
+            case .planned(let plan, _, _):
+                return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
+            case .declined(let reason):
+                if PlanBaseline.open(stateDirectory: state.state) != nil, output.output == .text {
+                    FileHandle.standardError.write(Data("planning every manifest: \(reason)\n".utf8))
+                }
+            }
+        }
+        let reading = try await reader.readWithRepository(recording: baselined)
         let (desired, commit) = (reading.desired, reading.commit)
         let workspace = try target.open(state: state)
         if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
-        let style = TerminalStyle.standardOutput
-        let pathLabel = repository.path
 
         guard !dryRun, !desired.hasErrors else {
+            let revisionBefore = baselined ? try await workspace.observedRevision() : nil
             let plan = try await ReconcilePass.plan(desired, in: workspace, options: flags.planOptions).plan
-            switch output.output {
-            case .json: print(MachineOutput.plan(plan))
-            case .text:
-                print(PlanText(style: style, showUnchanged: flags.showUnchanged && !plan.hasErrors)
-                    .render(plan, workspace: workspace.displayName, path: pathLabel))
+            if baselined {
+                let revisionAfter = try await workspace.observedRevision()
+                if let record = reading.record, !plan.hasErrors, let revision = revisionBefore, revision == revisionAfter {
+                    // A cache: a plan that cannot save it is still a plan.
+                    try? PlanBaseline.save(
+                        plan, desired: desired, record: record,
+                        key: PlanBaseline.Key(commit: commit.sha, path: reader.manifestsPath, options: flags.planOptions, workspaceRevision: revision),
+                        stateDirectory: state.state)
+                } else {
+                    PlanBaseline.remove(stateDirectory: state.state)
+                }
             }
-            if plan.hasErrors { throw ExitCode(1) }
-            if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
-            return
+            return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
         }
         let pass = ReconcilePass(
             workspace: workspace, history: try HistoryStore(stateDirectory: state.state), options: flags.planOptions,
@@ -142,6 +174,18 @@ struct ReconcileRun {
                 throw ExitCode(1)
             }
         }
+        if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+
+    /// Prints a plan that is not applied, and exits as its flags say.
+    private func show(_ plan: Plan, workspace: any Workspace, style: TerminalStyle, pathLabel: String) throws {
+        switch output.output {
+        case .json: print(MachineOutput.plan(plan))
+        case .text:
+            print(PlanText(style: style, showUnchanged: flags.showUnchanged && !plan.hasErrors)
+                .render(plan, workspace: workspace.displayName, path: pathLabel))
+        }
+        if plan.hasErrors { throw ExitCode(1) }
         if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
     }
 }

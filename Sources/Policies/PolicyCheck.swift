@@ -26,8 +26,18 @@ public enum PolicyCheck {
         for schedule in desired.schedules {
             if let job = schedule.job, !jobs.contains(where: { $0.source == job.source }) { jobs.append(job) }
         }
+        found += jobDiagnostics(for: jobs, facts: ComputeFacts(desired), catalog: catalog)
+        found += scopeConflicts(policies.filter { policy in desired.quotaPolicies.contains { $0.name == policy.name } }, all: policies)
+        return found
+    }
+
+    /// The diagnostics of `jobs` alone: sizes the platform would refuse for their serverless
+    /// tasks and CUDA versions older than their GPUs need (`facts` says what the repository's
+    /// clusters and environments are). Each is located in the job's file.
+    public static func jobDiagnostics(for jobs: [Job], facts: ComputeFacts, catalog: VMSizeCatalog) -> [Diagnostic] {
+        var found: [Diagnostic] = []
         for job in jobs {
-            found += cudaWarnings(job, desired: desired, catalog: catalog)
+            found += cudaWarnings(job, facts: facts, catalog: catalog)
             for demand in job.serverlessDemands {
                 guard let name = demand.instanceType, let problem = catalog.problem(with: name, for: .serverless) else { continue }
                 found.append(Diagnostic(
@@ -35,7 +45,6 @@ public enum PolicyCheck {
                     message: "job/\(job.name): \(problem.message)", fix: problem.fix, rule: problem.rule))
             }
         }
-        found += scopeConflicts(policies.filter { policy in desired.quotaPolicies.contains { $0.name == policy.name } }, all: policies)
         return found
     }
 
@@ -97,12 +106,12 @@ public enum PolicyCheck {
 
     /// A GPU size needs a minimum CUDA version per architecture (Ampere 11.0, Turing 10.0, the
     /// older ones 9.0): an environment whose image names an older CUDA is a warning.
-    static func cudaWarnings(_ job: Job, desired: DesiredState, catalog: VMSizeCatalog) -> [Diagnostic] {
+    static func cudaWarnings(_ job: Job, facts: ComputeFacts, catalog: VMSizeCatalog) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for task in tasks(of: job) {
             let sizeName: String?
             switch task.compute {
-            case .cluster(let name): sizeName = desired.clusters.first { $0.name == name }?.spec.size
+            case .cluster(let name): sizeName = facts.clusterSizes[name]
             case .serverless, .unspecified: sizeName = task.instanceType
             case .local: sizeName = nil
             }
@@ -113,8 +122,7 @@ public enum PolicyCheck {
             let environment: String
             switch task.environment {
             case .named(let name, let version):
-                image = desired.environments.first { $0.name == name && (version == nil || $0.version == nil || $0.version == version) }?
-                    .definition.image
+                image = facts.image(of: name, version: version)
                 environment = "environment '\(name)'"
             case .inline(let inline):
                 image = inline.definition.image

@@ -14,9 +14,26 @@ public protocol Workspace: Sendable {
     /// Performs one operation with read access to the commit it comes from, for operations
     /// that carry committed code or data (a job submission). The default ignores the commit.
     func perform(_ operation: WorkspaceOperation, reading commit: any CommitReader) async throws(WorkspaceError) -> OperationOutcome
+
+    /// A value that changes whenever anything ``observe()`` reports changes, or nil when the
+    /// workspace cannot tell (then every plan observes it whole). An incremental plan reuses
+    /// an earlier plan only while this is unchanged.
+    func observedRevision() async throws(WorkspaceError) -> String?
+
+    /// What exists now, with only the jobs of `logicalNames` (everything else whole): enough to
+    /// plan those jobs. The default observes everything and filters.
+    func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState
 }
 
 extension Workspace {
+    public func observedRevision() async throws(WorkspaceError) -> String? { nil }
+
+    public func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
+        var state = try await observe()
+        state.jobs = state.jobs.filter { logicalNames.contains($0.logicalName) }
+        return state
+    }
+
     public func perform(_ operation: WorkspaceOperation, reading commit: any CommitReader) async throws(WorkspaceError) -> OperationOutcome {
         try await perform(operation)
     }

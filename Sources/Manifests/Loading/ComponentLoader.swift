@@ -37,7 +37,7 @@ enum ComponentLoader {
                          fix: "keep component files inside the repository and reference them relative to this file")
             return nil
         case .inside(let path):
-            guard session.snapshot.isFile(path), session.snapshot.content(of: path) != nil else {
+            guard session.isFile(path), session.content(of: path) != nil else {
                 reader.error(node, field, "Nested yaml ref field expected a local path but can't find `\(reference)` (resolved to `\(path)`)",
                              fix: "commit the component file or fix the path (it is relative to this file)")
                 return nil

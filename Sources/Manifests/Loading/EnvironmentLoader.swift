@@ -89,8 +89,8 @@ enum EnvironmentLoader {
                     reader.error(condaNode, condaField, "conda_file `\(reference)` is outside the repository",
                                  fix: "commit the conda file inside the repository and reference it relative to this file")
                 case .inside(let path):
-                    if session.snapshot.isFile(path) {
-                        if session.snapshot.content(of: path) == nil {
+                    if session.isFile(path) {
+                        if session.content(of: path) == nil {
                             reader.error(condaNode, condaField, "conda_file `\(reference)` is not a YAML file",
                                          fix: "name the conda file `*.yml` or `*.yaml`")
                         } else {
@@ -132,7 +132,7 @@ enum EnvironmentLoader {
                          fix: "keep the Docker build context inside the repository")
             return nil
         case .inside(let path):
-            guard session.snapshot.isDirectory(path) else {
+            guard session.isDirectory(path) else {
                 reader.error(pathNode, field + ".path",
                              "Can't find directory or file in resolved absolute path: build context `\(reference)` (resolved to `\(path)`) is not a folder of the commit",
                              fix: "commit the build context folder or fix the path (it is relative to this file)")
@@ -140,7 +140,7 @@ enum EnvironmentLoader {
             }
             let dockerfilePath = dockerfile ?? "Dockerfile"
             if case .inside(let dockerfileFull) = RepositoryPath.resolve(dockerfilePath, from: path),
-               !session.snapshot.isFile(dockerfileFull) {
+               !session.isFile(dockerfileFull) {
                 reader.error(node["dockerfile_path"] ?? pathNode, field + ".dockerfile_path",
                              "the build context `\(reference)` has no `\(dockerfilePath)`",
                              fix: "commit the Dockerfile in the context or set `dockerfile_path`")

@@ -16,6 +16,14 @@ struct LoadSession {
     /// Parsed files kept across loads, by blob id.
     let cache: ParsedFileCache?
 
+    /// The paths read or probed since the loader last emptied it (nil: not recording). A
+    /// recorded load keeps, for each manifest, every path whose change could change it.
+    var reads: Set<String>?
+    /// Each manifest's reads, declarations and diagnostics (nil: not recording).
+    var records: [String: LoadRecord.ManifestFile]?
+    /// Where the diagnostics of the manifest being attributed start.
+    var diagnosticsMark = 0
+
     init(snapshot: Snapshot, base: String, cache: ParsedFileCache? = nil) {
         self.snapshot = snapshot
         self.base = base
@@ -24,6 +32,7 @@ struct LoadSession {
 
     /// The parsed content of a YAML file of the snapshot (nil when it has no content).
     mutating func document(_ path: String) -> YAMLDocument.Outcome? {
+        reads?.insert(path)
         if let cached = parsed[path] { return cached }
         guard let file = snapshot.files[path], let bytes = file.content else { return nil }
         let outcome = cache.map { $0.outcome(blob: file.blobID) { YAMLDocument.parse(bytes) } } ?? YAMLDocument.parse(bytes)
@@ -59,10 +68,30 @@ struct LoadSession {
 
     /// The digest of a committed file or folder: SHA-256 over its sorted `path mode blob` lines.
     mutating func digest(of path: String) -> String {
+        reads?.insert(path)
         if let cached = digests[path] { return cached }
         let digest = ContentDigest.of(path, in: snapshot)
         digests[path] = digest
         return digest
+    }
+
+    /// Whether `path` is a file of the snapshot (a probe: recorded, as a file added there later
+    /// changes the answer).
+    mutating func isFile(_ path: String) -> Bool {
+        reads?.insert(path)
+        return snapshot.isFile(path)
+    }
+
+    /// Whether `path` is a folder of the snapshot (recorded like ``isFile(_:)``).
+    mutating func isDirectory(_ path: String) -> Bool {
+        reads?.insert(path)
+        return snapshot.isDirectory(path)
+    }
+
+    /// The bytes of a file of the snapshot (recorded like ``isFile(_:)``).
+    mutating func content(of path: String) -> [UInt8]? {
+        reads?.insert(path)
+        return snapshot.content(of: path)
     }
 
     mutating func record(_ reader: FieldReader) { diagnostics.append(contentsOf: reader.diagnostics) }

@@ -9,13 +9,44 @@ public enum ManifestLoader {
     ///
     /// With a `cache`, a file whose blob was parsed by an earlier load is not parsed again.
     public static func load(_ snapshot: Snapshot, path: String, cache: ParsedFileCache? = nil) -> DesiredState {
+        load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
+    }
+
+    /// Loads like ``load(_:path:cache:)`` and records, manifest by manifest, what each read,
+    /// declared and reported (the baseline of an incremental plan).
+    public static func loadRecorded(_ snapshot: Snapshot, path: String) -> (state: DesiredState, record: LoadRecord) {
+        let (state, record) = load(snapshot, path: path, cache: nil, only: nil, seed: LoadRecord())
+        return (state, record ?? LoadRecord())
+    }
+
+    /// Loads only the manifest files `files` of a snapshot that covers them and what they read
+    /// (``GitRepository/snapshot(of:covering:readsContent:)``), resolving references to the
+    /// rest of the repository through `context` (a recorded load of an earlier commit whose
+    /// other manifests did not change). The state holds what those files declare; the record
+    /// what they read.
+    public static func reload(
+        _ snapshot: Snapshot, path: String, files: [String], context: LoadRecord
+    ) -> (state: DesiredState, record: LoadRecord) {
+        let (state, record) = load(snapshot, path: path, cache: nil, only: files, seed: context)
+        return (state, record ?? LoadRecord())
+    }
+
+    /// The load itself: of every YAML file under `path`, or of `only`; recorded when `seed` is
+    /// given, whose index and components it starts from.
+    static func load(
+        _ snapshot: Snapshot, path: String, cache: ParsedFileCache?, only: [String]?, seed: LoadRecord?
+    ) -> (state: DesiredState, record: LoadRecord?) {
         let base = normalizedBase(path)
         var session = LoadSession(snapshot: snapshot, base: base, cache: cache)
+        if seed != nil { session.records = [:] }
         var manifests: [(file: String, root: YAMLNode, kind: ManifestKind)] = []
 
-        let files = snapshot.filesUnder(base).filter { isYAML($0.path) }
+        let files = only.map { paths in paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { snapshot.files[$0] } }
+            ?? snapshot.filesUnder(base).filter { isYAML($0.path) }
         session.parseAhead(files.map(\.path))
         for file in files {
+            session.begin(file.path)
+            defer { session.end(file.path) }
             var reader = FieldReader(file: file.path)
             defer { session.record(reader) }
             guard let outcome = session.document(file.path) else {
@@ -38,20 +69,25 @@ public enum ManifestLoader {
             }
         }
 
-        let components = referencedComponents(manifests.map { ($0.file, $0.root, $0.kind) }, session: &session)
+        var componentReferences: [String: [String]] = [:]
+        let components = referencedComponents(manifests.map { ($0.file, $0.root, $0.kind) }, session: &session, found: &componentReferences)
+            .union(seed?.components ?? [])
 
         var state = DesiredState(commit: snapshot.commit)
-        var index = RepositoryIndex()
+        var index = seed?.index ?? RepositoryIndex()
         var owners = DuplicateNames()
 
         // Clusters, environments and our own kinds first: jobs refer to them.
         for manifest in manifests {
+            session.begin(manifest.file)
+            defer { session.end(manifest.file) }
             var reader = FieldReader(file: manifest.file)
             switch manifest.kind {
             case .cluster:
                 if let cluster = ClusterLoader.load(manifest.root, reader: &reader) {
                     if owners.claim("compute", cluster.name, manifest.root, reader: &reader) {
                         state.clusters.append(cluster)
+                        session.declare(ResourceID(.compute, cluster.name), in: manifest.file)
                         index.clusterNames.insert(cluster.name)
                     }
                 }
@@ -60,19 +96,22 @@ public enum ManifestLoader {
                     let key = environment.name + (environment.version.map { ":" + $0 } ?? "")
                     if owners.claim("environment", key, manifest.root, reader: &reader, shown: environment.name) {
                         state.environments.append(environment)
-                        if index.environments[environment.name] == nil { index.environments[environment.name] = environment }
-                        index.environmentFiles[manifest.file] = environment
+                        session.declare(ResourceID(.environment, environment.name), in: manifest.file)
+                        if index.environments[environment.name] == nil { index.environments[environment.name] = IndexedEnvironment(environment) }
+                        index.environmentFiles[manifest.file] = IndexedEnvironment(environment)
                     }
                 }
             case .quotaPolicy:
                 if let policy = OwnKindsLoader.quotaPolicy(manifest.root, reader: &reader),
                    owners.claim("quota_policy", policy.name, manifest.root, reader: &reader) {
                     state.quotaPolicies.append(policy)
+                    session.declare(ResourceID(.quotaPolicy, policy.name), in: manifest.file)
                 }
             case .resourceLock:
                 if let lock = OwnKindsLoader.resourceLock(manifest.root, reader: &reader),
                    owners.claim("resource_lock", lock.name, manifest.root, reader: &reader) {
                     state.locks.append(lock)
+                    session.declare(ResourceID(.resourceLock, lock.name), in: manifest.file)
                 }
             default:
                 continue
@@ -81,6 +120,8 @@ public enum ManifestLoader {
         }
 
         for manifest in manifests {
+            session.begin(manifest.file)
+            defer { session.end(manifest.file) }
             var reader = FieldReader(file: manifest.file)
             switch manifest.kind {
             case .commandJob, .pipelineJob:
@@ -91,11 +132,13 @@ public enum ManifestLoader {
                 if let job = JobLoader.load(manifest.root, kind: manifest.kind, reader: &reader, session: &session, index: index),
                    owners.claim("job", job.name, manifest.root, reader: &reader) {
                     state.jobs.append(job)
+                    session.declare(ResourceID(.job, job.name), in: manifest.file)
                 }
             case .schedule:
                 if let schedule = ScheduleLoader.load(manifest.root, reader: &reader, session: &session, index: index),
                    owners.claim("schedule", schedule.name, manifest.root, reader: &reader) {
                     state.schedules.append(schedule)
+                    session.declare(ResourceID(.schedule, schedule.name), in: manifest.file)
                 }
             case .component:
                 if components.contains(manifest.file) { continue }
@@ -134,7 +177,8 @@ public enum ManifestLoader {
         state.quotaPolicies.sort { $0.name < $1.name }
         state.locks.sort { $0.name < $1.name }
         state.diagnostics = sorted(session.diagnostics)
-        return state
+        guard let records = session.records else { return (state, nil) }
+        return (state, LoadRecord(files: records, index: index, components: components, componentReferences: componentReferences))
     }
 
     /// Validates one component file as `az ml component create` would (the SDK's standalone
@@ -161,6 +205,10 @@ public enum ManifestLoader {
         return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
     }
 
+    /// Diagnostics in the order a load reports them: by file (byte-wise), line and column,
+    /// equal positions in the given order, repeats dropped.
+    public static func ordered(_ diagnostics: [Diagnostic]) -> [Diagnostic] { sorted(diagnostics) }
+
     static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         // Stable by construction order for equal positions; duplicates (a file reached twice) dropped.
         var seen: Set<Diagnostic> = []
@@ -177,7 +225,7 @@ public enum ManifestLoader {
     /// Files that pipelines use as components (`component:`/`trial:` paths), followed through
     /// pipeline components: they are read through the pipeline, not as jobs of their own.
     private static func referencedComponents(
-        _ manifests: [(String, YAMLNode, ManifestKind)], session: inout LoadSession
+        _ manifests: [(String, YAMLNode, ManifestKind)], session: inout LoadSession, found componentReferences: inout [String: [String]]
     ) -> Set<String> {
         var found: Set<String> = []
         var queue: [(String, YAMLNode)] = manifests.compactMap { file, root, kind in
@@ -195,8 +243,9 @@ public enum ManifestLoader {
             }
             for reference in references where PipelineLoader.isComponentFile(reference) {
                 let local = reference.hasPrefix("file:") ? String(reference.dropFirst(5)) : reference
-                guard case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: file)),
-                      !found.contains(path) else { continue }
+                guard case .inside(let path) = RepositoryPath.resolve(local, from: RepositoryPath.folder(of: file)) else { continue }
+                if !(componentReferences[file]?.contains(path) ?? false) { componentReferences[file, default: []].append(path) }
+                guard !found.contains(path) else { continue }
                 found.insert(path)
                 if case .parsed(let referenced?)? = session.document(path) { queue.append((path, referenced)) }
             }

@@ -81,7 +81,7 @@ enum PortsReader {
                          fix: "commit the data inside the repository, or use a datastore URI or an `azureml:` data asset")
             return nil
         case .inside(let path):
-            guard session.snapshot.isFile(path) || session.snapshot.isDirectory(path) else {
+            guard session.isFile(path) || session.isDirectory(path) else {
                 reader.error(node, field, "No such file or directory: input path `\(reference)` (resolved to `\(path)`) is not in the commit",
                              fix: "commit the data, or point the input at a datastore URI or an `azureml:` data asset")
                 return nil

@@ -1,9 +1,27 @@
 /// What jobs can refer to in the same repository: environments by name and clusters by name.
-struct RepositoryIndex {
-    var environments: [String: Environment] = [:]
+/// Kept with a ``LoadRecord`` so that reloading a few jobs resolves their references as a
+/// load of the whole repository would.
+public struct RepositoryIndex: Sendable, Hashable, Codable {
+    /// The first declared version of each environment, by name.
+    public var environments: [String: IndexedEnvironment] = [:]
     /// Environments by the file that declares them (for `environment: file:./env.yml`).
-    var environmentFiles: [String: Environment] = [:]
-    var clusterNames: Set<String> = []
+    public var environmentFiles: [String: IndexedEnvironment] = [:]
+    public var clusterNames: Set<String> = []
+
+    public init() {}
+}
+
+/// What a reference to an environment of the repository resolves to.
+public struct IndexedEnvironment: Sendable, Hashable, Codable {
+    public var name: String
+    public var version: String?
+    public var hash: EnvironmentHash
+
+    init(_ environment: Environment) {
+        name = environment.name
+        version = environment.version
+        hash = environment.hash
+    }
 }
 
 /// The repository resources one job uses, gathered while its steps are read.
@@ -46,7 +64,7 @@ enum ReferenceReader {
                          fix: "keep the code inside the repository and reference it relative to this file")
             return nil
         case .inside(let path):
-            guard session.snapshot.isFile(path) || session.snapshot.isDirectory(path) else {
+            guard session.isFile(path) || session.isDirectory(path) else {
                 reader.error(node, field,
                              "Can't find directory or file in resolved absolute path: code `\(reference)` (resolved to `\(path)`) is not in the commit",
                              fix: "commit the code folder or fix the path (it is relative to this file)")
@@ -82,7 +100,7 @@ enum ReferenceReader {
                     reader.resolved[field] = .object([("environment", .string(environment.hash.hex))])
                     return .named(name: environment.name, version: environment.version)
                 }
-                guard session.snapshot.isFile(path) else {
+                guard session.isFile(path) else {
                     reader.error(node, field, "No such file or directory: environment file `\(reference)` (resolved to `\(path)`) is not in the commit",
                                  fix: "commit the environment file or fix the path")
                     return nil

@@ -74,7 +74,7 @@ enum ScheduleLoader {
         _ path: String, reference: String, node: YAMLNode, field: String, scheduleName: String?, reader: inout FieldReader,
         session: inout LoadSession, index: RepositoryIndex
     ) -> Job? {
-        guard session.snapshot.isFile(path), let outcome = session.document(path) else {
+        guard session.isFile(path), let outcome = session.document(path) else {
             reader.error(node, field, "No such file or directory: job file `\(reference)` (resolved to `\(path)`) is not in the commit",
                          fix: "commit the job file or fix the path (it is relative to this file)")
             return nil
