@@ -78,6 +78,11 @@ def has_sync(mlgitops):
     return any(line.split()[:1] == ["sync"] for line in listing.split("SUBCOMMANDS:")[-1].splitlines())
 
 
+def has_full_flag(mlgitops):
+    """Whether this build's `plan` has --full (and so plans incrementally without it)."""
+    return "--full" in subprocess.run([mlgitops, "plan", "--help"], capture_output=True, text=True).stdout
+
+
 def ensure_sdk():
     venv = os.path.join(HERE, ".venv")
     python = os.path.join(venv, "bin", "python")
@@ -127,12 +132,25 @@ def main():
         libgit2 = row("floor: our libgit2 layer reads every blob", [bench, "read-tree", repo])
         floor = row("floor: read + parse every YAML once (Yams)", [bench, "parse-yaml", repo, "HEAD", "ml"])
         row("mlgitops validate (full)", [mlgitops, "validate", *common], floor)
-        row("mlgitops plan, empty workspace (full)", [mlgitops, "plan", *common, "--state", state], floor)
+        # `--full` plans every manifest; without it a plan starts from the last plan's baseline
+        # (docs/planning.md, "Incremental plans"), which is what the one-change rows measure.
+        row("mlgitops plan, empty workspace (full)", [mlgitops, "plan", "--full", *common, "--state", state], floor)
         subprocess.run([mlgitops, "reconcile", *common, "--state", state], check=True, stdout=subprocess.DEVNULL)
-        row("mlgitops plan, applied workspace (full, no changes)", [mlgitops, "plan", *common, "--state", state], floor)
+        row("mlgitops plan, applied workspace (full, no changes)", [mlgitops, "plan", "--full", *common, "--state", state], floor)
         changed = one_change_commit(repo)
-        row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; full plan, no tree-diff plan yet)",
-            [mlgitops, "plan", *common, "--ref", "bench-one-change", "--state", state], floor)
+        row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; full plan)",
+            [mlgitops, "plan", "--full", *common, "--ref", "bench-one-change", "--state", state], floor)
+        if has_full_flag(mlgitops):
+            # The baseline is the last whole plan of main; the changed commit is planned from it.
+            subprocess.run([mlgitops, "plan", "--full", *common, "--state", state], check=True, stdout=subprocess.DEVNULL)
+            incremental = [mlgitops, "plan", *common, "--ref", "bench-one-change", "--state", state]
+            probe = subprocess.run(incremental, capture_output=True, text=True)
+            if "planning every manifest" in probe.stderr:
+                sys.exit(f"the one-change plan did not start from the baseline: {probe.stderr.strip()}")
+            row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; incremental, tree diff)",
+                incremental, floor)
+            row("mlgitops plan, applied workspace, no new commit (the baseline itself)",
+                [mlgitops, "plan", *common, "--state", state], floor)
         # A `sync` tick when the branch did not move (skipped with a message on a build without
         # `sync`, e.g. an older commit being compared).
         if has_sync(mlgitops):

@@ -1,0 +1,133 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `plan` after a commit starts from the last plan (plan-baseline.sqlite) and reloads only what
+/// the tree diff reaches. Every step checks the one promise that matters: the plan is the same,
+/// byte for byte, as a whole plan (`--full`) of the same commit; and that the fast path was
+/// taken where it should be and declined where a splice could differ.
+@Suite("Incremental plan", .serialized)
+struct IncrementalPlanTests {
+    let repo: ScratchRepository
+    let state: String
+
+    init() throws {
+        repo = try ScratchRepository()
+        try MLRepositoryFixture.write(into: repo)
+        try repo.commitAll("initial desired state")
+        state = repo.path + "/.state"
+    }
+
+    var common: [String] { ["--repo", repo.path, "--path", "ml", "--state", state] }
+
+    /// Plans the head three times: as text (to see which path it took), as JSON from the
+    /// baseline, and as JSON in whole (which also makes the head the next baseline).
+    /// Returns whether the first plan declined, with the reason it printed.
+    func planBothWays(expectStatus: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> (declined: Bool, stderr: String, json: String) {
+        let text = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
+        let incremental = try await MLGitOpsBinary.run(["plan", "--output", "json"] + common, in: repo.path)
+        let whole = try await MLGitOpsBinary.run(["plan", "--output", "json", "--full"] + common, in: repo.path)
+        #expect(text.status == expectStatus, "\(text.output)", sourceLocation: sourceLocation)
+        #expect(incremental.status == whole.status, sourceLocation: sourceLocation)
+        #expect(incremental.stdout == whole.stdout, "the plan from the baseline differs from the whole plan", sourceLocation: sourceLocation)
+        return (text.stderr.contains("planning every manifest"), text.stderr, whole.stdout)
+    }
+
+    @Test func everyKindOfChangeGivesTheWholePlan() async throws {
+        let applied = try await MLGitOpsBinary.run(["reconcile"] + common, in: repo.path)
+        #expect(applied.status == 0, "\(applied.output)")
+        // After an apply the workspace changed: the first plan is whole and makes the baseline.
+        let first = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
+        #expect(first.stdout.contains("No changes"), "\(first.output)")
+        #expect(FileManager.default.fileExists(atPath: state + "/plan-baseline.sqlite"))
+
+        // The head did not move: the baseline is the plan.
+        var step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+
+        // A pipeline's own file: reloaded alone.
+        try repo.write("ml/pipelines/train.yml", try String(contentsOfFile: repo.path + "/ml/pipelines/train.yml", encoding: .utf8)
+            .replacingOccurrences(of: "rate: 0.5", with: "rate: 0.7"))
+        try repo.commitAll("train at 0.7")
+        step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+        #expect(step.json.contains("\"job/pipelines-train\""))
+
+        // Code a pipeline uploads: the pipeline that reads the folder is replanned.
+        try repo.write("ml/src/score/score.py", "print('score v2')\n")
+        try repo.commitAll("new scoring code")
+        step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+
+        // A new job file, then its removal.
+        try repo.write("ml/jobs/extra.yml", """
+            $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
+            type: command
+            name: extra
+            command: python score.py
+            code: ../src/score
+            environment: azureml:score-env@latest
+            compute: azureml:cpu-cluster
+            """)
+        try repo.commitAll("an extra job")
+        step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+        #expect(step.json.contains("\"job/extra\""))
+        try repo.remove("ml/jobs/extra.yml")
+        try repo.commitAll("no extra job")
+        step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+        #expect(!step.json.contains("\"job/extra\""))
+
+        // A broken job: the same errors, exit 1, either way.
+        try repo.write("ml/jobs/broken.yml", """
+            type: command
+            name: broken
+            command: python score.py
+            environment: azureml:score-env@latest
+            compute: azureml:cpu-cluster
+            resources:
+              instance_count: many
+            """)
+        try repo.commitAll("a broken job")
+        step = try await planBothWays(expectStatus: 1)
+        #expect(!step.declined, "\(step.stderr)")
+        try repo.remove("ml/jobs/broken.yml")
+        try repo.commitAll("fixed")
+        _ = try await planBothWays()
+
+        // A job taking a name another file declares: the whole plan reports the duplicate.
+        try repo.write("ml/jobs/twin.yml", """
+            type: command
+            name: pipelines-train
+            command: python score.py
+            environment: azureml:score-env@latest
+            compute: azureml:cpu-cluster
+            """)
+        try repo.commitAll("a twin")
+        step = try await planBothWays(expectStatus: 1)
+        #expect(step.declined, "a name another file declares needs the whole plan")
+        try repo.remove("ml/jobs/twin.yml")
+        try repo.commitAll("no twin")
+        _ = try await planBothWays()
+
+        // An environment's conda file: environments are planned whole.
+        try repo.write("ml/environments/conda/train.yml", MLRepositoryFixture.trainConda + "\n      - scipy==1.13.0\n")
+        try repo.commitAll("scipy")
+        step = try await planBothWays()
+        #expect(step.declined)
+        #expect(step.stderr.contains("environment/train-env"), "\(step.stderr)")
+
+        // The workspace changed since the baseline: whole again.
+        #expect(try await MLGitOpsBinary.run(["reconcile"] + common, in: repo.path).status == 0)
+        step = try await planBothWays()
+        #expect(step.declined)
+        #expect(step.stderr.contains("the workspace changed"), "\(step.stderr)")
+    }
+
+    @Test func aPlanWithOtherOptionsDoesNotReuseTheBaseline() async throws {
+        _ = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
+        let pruning = try await MLGitOpsBinary.run(["plan", "--prune"] + common, in: repo.path)
+        #expect(pruning.stderr.contains("other options"), "\(pruning.output)")
+    }
+}
