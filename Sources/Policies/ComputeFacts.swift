@@ -9,12 +9,23 @@ public struct ComputeFacts: Sendable, Hashable, Codable {
         public var name: String
         public var version: String?
         public var image: String?
+
+        public init(name: String, version: String?, image: String?) {
+            self.name = name
+            self.version = version
+            self.image = image
+        }
     }
 
     /// The VM size of each declared cluster (the first declaration of a name).
     public var clusterSizes: [String: String]
     /// Every declared environment version, in the desired state's order.
     public var environments: [EnvironmentImage]
+
+    public init(clusterSizes: [String: String], environments: [EnvironmentImage]) {
+        self.clusterSizes = clusterSizes
+        self.environments = environments
+    }
 
     /// The facts of `desired`.
     public init(_ desired: DesiredState) {

@@ -83,7 +83,7 @@ public struct IncrementalPlan: Sendable {
             let partial = try await repository.snapshot(of: commit.sha, covering: covering)
             let present = reloaded.filter { partial.isFile($0) }
             let attempt = ManifestLoader.reload(partial, path: path, files: Array(present), context: LoadRecord(
-                index: header.index, components: header.components))
+                index: header.index, components: try baseline.components(among: covering)))
             let read = Set(attempt.record.files.values.flatMap(\.reads)).union(attempt.record.componentReferences.values.joined())
             let uncovered = read.filter { !Self.covers(covering, $0) }
             snapshot = partial
@@ -96,8 +96,9 @@ public struct IncrementalPlan: Sendable {
         guard let reload, snapshot != nil else { return .declined("the reloaded manifests kept reading new paths") }
 
         // Which files are components (read through pipelines, never alone) must not move.
-        let naming = Set(reload.record.componentReferences.keys).union(changed.union(reloaded).filter { header.componentReferences[$0] != nil })
-        for file in naming where header.componentReferences[file] != reload.record.componentReferences[file] {
+        let before = try baseline.componentReferences(of: Set(reload.record.componentReferences.keys).union(changed).union(reloaded))
+        let naming = Set(reload.record.componentReferences.keys).union(before.keys)
+        for file in naming where before[file] != reload.record.componentReferences[file] {
             return .declined("\(file) names components differently")
         }
         var newNames: Set<String> = []

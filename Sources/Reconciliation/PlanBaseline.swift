@@ -14,7 +14,7 @@ public struct PlanBaseline: Sendable {
     /// The file name inside the state directory.
     public static let fileName = "plan-baseline.sqlite"
     /// Bumped whenever what is stored or how it is planned changes: an older file is ignored.
-    static let format = 1
+    static let format = 5
 
     /// What identifies the plan a baseline holds; a later plan reuses it only if all agree.
     public struct Key: Sendable, Codable, Equatable {
@@ -51,17 +51,19 @@ public struct PlanBaseline: Sendable {
         }
     }
 
-    /// Everything but the per-manifest rows and the job actions: small, read whole.
-    struct Header: Codable {
+    /// Everything but the per-manifest rows and the actions, read whole.
+    struct Header {
         var key: Key
         var index: RepositoryIndex
-        var components: Set<String>
-        var componentReferences: [String: [String]]
         var facts: ComputeFacts
         var policyDiagnostics: [Diagnostic]
-        /// The plan's actions that are not jobs, in order; jobs go at `jobSection`.
-        var otherActions: [PlanAction]
-        var jobSection: Int
+        var unmanaged: [ResourceID]
+    }
+
+    /// The header's small values (JSON); the large ones are ``TabularText`` columns.
+    private struct HeaderSummary: Codable {
+        var key: Key
+        var policyDiagnostics: [Diagnostic]
         var unmanaged: [ResourceID]
     }
 
@@ -80,31 +82,53 @@ public struct PlanBaseline: Sendable {
     ) throws {
         let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent(fileName).path
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        let database = try DatabaseQueue(path: file)
+        // Written whole into a new file without a journal, then renamed over the old one: a
+        // crash leaves the old baseline or the new one, and a cache needs no more.
+        let building = file + ".new"
+        try? FileManager.default.removeItem(atPath: building)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+        }
+        let database = try DatabaseQueue(path: building, configuration: configuration)
         var loadCounts: [Diagnostic: Int] = [:]
         for diagnostic in desired.diagnostics { loadCounts[diagnostic, default: 0] += 1 }
         var policyDiagnostics: [Diagnostic] = []
         for diagnostic in plan.diagnostics {
             if let count = loadCounts[diagnostic], count > 0 { loadCounts[diagnostic] = count - 1 } else { policyDiagnostics.append(diagnostic) }
         }
-        let others = plan.actions.filter { $0.resource.kind != .job }
-        let jobSection = plan.actions.firstIndex { $0.resource.kind == .job }
-            ?? (others.firstIndex { ![.quotaPolicy, .compute, .environment].contains($0.resource.kind) } ?? others.count)
-        let header = Header(
-            key: key, index: record.index, components: record.components, componentReferences: record.componentReferences,
-            facts: ComputeFacts(desired), policyDiagnostics: policyDiagnostics, otherActions: others, jobSection: jobSection,
-            unmanaged: plan.unmanaged)
+        let summary = HeaderSummary(key: key, policyDiagnostics: policyDiagnostics, unmanaged: plan.unmanaged)
         let encoder = JSONEncoder()
-        let headerText = String(decoding: try encoder.encode(header), as: UTF8.self)
+        let summaryText = String(decoding: try encoder.encode(summary), as: UTF8.self)
+        let index = record.index
+        let environments = TabularText.encode(index.environments.values.map { [$0.name, Self.optional($0.version), $0.hash.hex] })
+        let environmentFiles = TabularText.encode(index.environmentFiles.map { [$0.key, $0.value.name, Self.optional($0.value.version), $0.value.hash.hex] })
+        let clusters = TabularText.encode(index.clusterNames.map { [$0] })
+        let facts = ComputeFacts(desired)
+        let sizes = TabularText.encode(facts.clusterSizes.map { [$0.key, $0.value] })
+        let images = TabularText.encode(facts.environments.map { [$0.name, Self.optional($0.version), Self.optional($0.image)] })
         try database.write { db in
             try db.execute(sql: """
-                DROP TABLE IF EXISTS header; DROP TABLE IF EXISTS manifest; DROP TABLE IF EXISTS reads; DROP TABLE IF EXISTS job_action;
-                CREATE TABLE header (value TEXT NOT NULL);
+                CREATE TABLE header (
+                    summary TEXT NOT NULL, environments TEXT NOT NULL, environment_files TEXT NOT NULL, clusters TEXT NOT NULL,
+                    cluster_sizes TEXT NOT NULL, environment_images TEXT NOT NULL);
+                CREATE TABLE component (file TEXT PRIMARY KEY NOT NULL);
+                CREATE TABLE component_references (file TEXT PRIMARY KEY NOT NULL, refs TEXT NOT NULL);
                 CREATE TABLE manifest (file TEXT PRIMARY KEY NOT NULL, declared TEXT NOT NULL, diagnostics TEXT);
                 CREATE TABLE reads (path TEXT NOT NULL, file TEXT NOT NULL);
-                CREATE TABLE job_action (name TEXT PRIMARY KEY NOT NULL, action TEXT NOT NULL);
+                CREATE TABLE plain_actions (rows TEXT NOT NULL);
+                CREATE TABLE action (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
                 """)
-            try db.execute(sql: "INSERT INTO header (value) VALUES (?)", arguments: [headerText])
+            try db.execute(
+                sql: """
+                    INSERT INTO header (summary, environments, environment_files, clusters, cluster_sizes, environment_images)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [summaryText, environments, environmentFiles, clusters, sizes, images])
+            let component = try db.makeStatement(sql: "INSERT INTO component (file) VALUES (?)")
+            for file in record.components { try component.execute(arguments: [file]) }
+            let references = try db.makeStatement(sql: "INSERT INTO component_references (file, refs) VALUES (?, ?)")
+            for (file, refs) in record.componentReferences { try references.execute(arguments: [file, TabularText.encode([refs])]) }
             let manifest = try db.makeStatement(sql: "INSERT INTO manifest (file, declared, diagnostics) VALUES (?, ?, ?)")
             let read = try db.makeStatement(sql: "INSERT INTO reads (path, file) VALUES (?, ?)")
             for (file, entry) in record.files {
@@ -113,12 +137,43 @@ public struct PlanBaseline: Sendable {
                 try manifest.execute(arguments: [file, declared, diagnostics])
                 for path in entry.reads { try read.execute(arguments: [path, file]) }
             }
-            let job = try db.makeStatement(sql: "INSERT INTO job_action (name, action) VALUES (?, ?)")
-            for action in plan.actions where action.resource.kind == .job {
-                try job.execute(arguments: [action.resource.name, String(decoding: try encoder.encode(action), as: UTF8.self)])
+            // Most actions change nothing: rows of one text (read in one pass); the rest are
+            // kept whole as JSON, by their place in the plan.
+            var plain: [[String]] = []
+            let row = try db.makeStatement(sql: "INSERT INTO action (seq, json) VALUES (?, ?)")
+            for (seq, action) in plan.actions.enumerated() {
+                guard Self.isPlain(action) else {
+                    try row.execute(arguments: [seq, String(decoding: try encoder.encode(action), as: UTF8.self)])
+                    continue
+                }
+                var fields = [
+                    String(seq), action.resource.kind.rawValue, action.resource.name, Self.optional(action.hash), Self.optional(action.detail),
+                    Self.optional(action.source?.file), String(action.source?.line ?? 0), String(action.source?.column ?? 0),
+                ]
+                for dependency in action.dependsOn { fields += [dependency.kind.rawValue, dependency.name] }
+                plain.append(fields)
             }
-            try db.execute(sql: "CREATE INDEX reads_by_path ON reads(path)")
+            try db.execute(sql: "INSERT INTO plain_actions (rows) VALUES (?)", arguments: [TabularText.encode(plain)])
+            try db.execute(sql: "CREATE INDEX reads_by_path ON reads(path); CREATE INDEX reads_by_file ON reads(file)")
         }
+        try database.close()
+        guard rename(building, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// An optional text as a field: SQLite text is read up to a NUL, so an absent value is an
+    /// empty field and a present one is marked with a leading `=`.
+    static func optional(_ value: String?) -> String { value.map { "=" + $0 } ?? "" }
+
+    /// Whether `action` is a no-op that the columns of a row hold whole.
+    static func isPlain(_ action: PlanAction) -> Bool {
+        action.verb == .noop && action.operation == nil && action.changes.isEmpty && action.intended == nil && action.blockedBy == nil
+            && action.serverless == nil
+    }
+
+    /// `kind/name` as a resource id.
+    static func resource(_ text: Substring) -> ResourceID? {
+        guard let slash = text.firstIndex(of: "/"), let kind = ResourceKind(rawValue: String(text[..<slash])) else { return nil }
+        return ResourceID(kind, String(text[text.index(after: slash)...]))
     }
 
     /// Removes the baseline of `stateDirectory` (a plan that cannot be a baseline replaces none).
@@ -128,9 +183,46 @@ public struct PlanBaseline: Sendable {
     }
 
     func header() throws -> Header? {
-        guard let text = try database.read({ db in try String.fetchOne(db, sql: "SELECT value FROM header") }) else { return nil }
-        let header = try JSONDecoder().decode(Header.self, from: Data(text.utf8))
-        return header.key.format == Self.format ? header : nil
+        guard let row = try database.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM header") }) else { return nil }
+        let summary = try JSONDecoder().decode(HeaderSummary.self, from: Data((row["summary"] as String).utf8))
+        guard summary.key.format == Self.format else { return nil }
+        func version(_ text: String) -> String? { text.isEmpty ? nil : String(text.dropFirst()) }
+        var index = RepositoryIndex()
+        for fields in TabularText.decode(row["environments"]) where fields.count == 3 {
+            index.environments[fields[0]] = IndexedEnvironment(name: fields[0], version: version(fields[1]), hash: EnvironmentHash(hex: fields[2]))
+        }
+        for fields in TabularText.decode(row["environment_files"]) where fields.count == 4 {
+            index.environmentFiles[fields[0]] = IndexedEnvironment(name: fields[1], version: version(fields[2]), hash: EnvironmentHash(hex: fields[3]))
+        }
+        index.clusterNames = Set(TabularText.decode(row["clusters"]).compactMap(\.first))
+        var sizes: [String: String] = [:]
+        for fields in TabularText.decode(row["cluster_sizes"]) where fields.count == 2 { sizes[fields[0]] = fields[1] }
+        let images = TabularText.decode(row["environment_images"]).compactMap { fields -> ComputeFacts.EnvironmentImage? in
+            fields.count == 3 ? ComputeFacts.EnvironmentImage(name: fields[0], version: version(fields[1]), image: version(fields[2])) : nil
+        }
+        return Header(
+            key: summary.key, index: index, facts: ComputeFacts(clusterSizes: sizes, environments: images), policyDiagnostics: summary.policyDiagnostics,
+            unmanaged: summary.unmanaged)
+    }
+
+    /// Which of `files` pipelines use as components.
+    func components(among files: Set<String>) throws -> Set<String> {
+        try database.read { db in
+            try Set(files.filter { try Bool.fetchOne(db, sql: "SELECT 1 FROM component WHERE file = ?", arguments: [$0]) ?? false })
+        }
+    }
+
+    /// The component files each of `files` names, for those that name any.
+    func componentReferences(of files: Set<String>) throws -> [String: [String]] {
+        try database.read { db in
+            var found: [String: [String]] = [:]
+            for file in files {
+                if let text = try String.fetchOne(db, sql: "SELECT refs FROM component_references WHERE file = ?", arguments: [file]) {
+                    found[file] = TabularText.decode(text).first ?? []
+                }
+            }
+            return found
+        }
     }
 
     /// The manifest files whose load read `path` or a folder above it.
@@ -168,10 +260,7 @@ public struct PlanBaseline: Sendable {
             for file in files {
                 guard let declared = try String.fetchOne(db, sql: "SELECT declared FROM manifest WHERE file = ?", arguments: [file])
                 else { continue }
-                let ids = declared.split(separator: "\n").compactMap { line -> ResourceID? in
-                    guard let slash = line.firstIndex(of: "/"), let kind = ResourceKind(rawValue: String(line[..<slash])) else { return nil }
-                    return ResourceID(kind, String(line[line.index(after: slash)...]))
-                }
+                let ids = declared.split(separator: "\n").compactMap(Self.resource)
                 let reads = try String.fetchAll(db, sql: "SELECT path FROM reads WHERE file = ?", arguments: [file])
                 rows[file] = ManifestRow(declared: ids, reads: reads)
             }
@@ -213,16 +302,40 @@ public struct PlanBaseline: Sendable {
         }
     }
 
-    /// The whole plan the baseline holds, job actions spliced in at their place.
+    /// The whole plan the baseline holds.
     func plan(_ header: Header, revision: String?, diagnostics: [Diagnostic]) throws -> Plan {
         let decoder = JSONDecoder()
-        let jobs = try database.read { db in
-            try String.fetchAll(db, sql: "SELECT action FROM job_action ORDER BY name").map {
-                try decoder.decode(PlanAction.self, from: Data($0.utf8))
-            }
+        let (rows, whole) = try database.read { db in
+            (try String.fetchOne(db, sql: "SELECT rows FROM plain_actions") ?? "",
+             try Row.fetchAll(db, sql: "SELECT seq, json FROM action ORDER BY seq").map { ($0[0] as Int, $0[1] as String) })
         }
-        let others = header.otherActions
-        let actions = Array(others[..<header.jobSection]) + jobs.sorted { $0.resource.name < $1.resource.name } + Array(others[header.jobSection...])
+        var actions: [PlanAction] = []
+        let plain = TabularText.decode(rows)
+        actions.reserveCapacity(plain.count + whole.count)
+        var next = whole.makeIterator(), pending = next.next()
+        func present(_ text: String) -> String? { text.isEmpty ? nil : String(text.dropFirst()) }
+        for fields in plain where fields.count >= 8 {
+            let seq = Int(fields[0]) ?? 0
+            while let (wholeSeq, json) = pending, wholeSeq < seq {
+                actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
+                pending = next.next()
+            }
+            guard let kind = ResourceKind(rawValue: fields[1]) else { continue }
+            var dependsOn: [ResourceID] = []
+            var index = 8
+            while index + 1 < fields.count {
+                if let dependency = ResourceKind(rawValue: fields[index]) { dependsOn.append(ResourceID(dependency, fields[index + 1])) }
+                index += 2
+            }
+            actions.append(PlanAction(
+                resource: ResourceID(kind, fields[2]), verb: .noop, hash: present(fields[3]), detail: present(fields[4]),
+                dependsOn: dependsOn,
+                source: present(fields[5]).map { SourceLocation(file: $0, line: Int(fields[6]) ?? 0, column: Int(fields[7]) ?? 0) }))
+        }
+        while let (_, json) = pending {
+            actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
+            pending = next.next()
+        }
         return Plan(revision: revision, actions: actions, diagnostics: diagnostics, unmanaged: header.unmanaged)
     }
 }

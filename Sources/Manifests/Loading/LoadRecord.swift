@@ -5,7 +5,7 @@ public struct LoadRecord: Sendable, Codable {
     public struct ManifestFile: Sendable, Codable, Equatable {
         /// The resources it declared (a component file read through pipelines declares none).
         public var declared: [ResourceID] = []
-        /// Every path its load read or probed, itself included: files, and folders whose
+        /// Every path its load read or probed (in no particular order), itself included: files, and folders whose
         /// content was digested or whose existence was checked. A change under any of them can
         /// change what the manifest means.
         public var reads: [String] = []
@@ -44,9 +44,12 @@ extension LoadSession {
     /// Ends the attribution started by ``begin(_:)``.
     mutating func end(_ file: String) {
         guard records != nil, let read = reads else { return }
-        var entry = records?[file] ?? LoadRecord.ManifestFile()
-        let merged = Set(entry.reads).union(read)
-        entry.reads = merged.sorted()
+        var entry = records?.removeValue(forKey: file) ?? LoadRecord.ManifestFile()
+        if entry.reads.isEmpty {
+            entry.reads = Array(read)
+        } else {
+            for path in read where !entry.reads.contains(path) { entry.reads.append(path) }
+        }
         entry.diagnostics += diagnostics[diagnosticsMark...]
         records?[file] = entry
         reads = nil

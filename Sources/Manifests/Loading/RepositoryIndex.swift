@@ -17,6 +17,12 @@ public struct IndexedEnvironment: Sendable, Hashable, Codable {
     public var version: String?
     public var hash: EnvironmentHash
 
+    public init(name: String, version: String?, hash: EnvironmentHash) {
+        self.name = name
+        self.version = version
+        self.hash = hash
+    }
+
     init(_ environment: Environment) {
         name = environment.name
         version = environment.version
