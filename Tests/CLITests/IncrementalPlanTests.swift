@@ -14,6 +14,36 @@ struct IncrementalPlanTests {
     init() throws {
         repo = try ScratchRepository()
         try MLRepositoryFixture.write(into: repo)
+        // A pinned environment version named by `name:version`, and a component two pipelines share.
+        try repo.write("ml/environments/pinned.yml", """
+            name: pinned-env
+            version: "3"
+            image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:20240908.v1
+            """)
+        try repo.write("ml/components/featurize.yml", """
+            $schema: https://azuremlschemas.azureedge.net/latest/commandComponent.schema.json
+            type: command
+            name: featurize
+            inputs:
+              depth:
+                type: integer
+                default: 3
+            code: ../src/score
+            environment: azureml:pinned-env:3
+            command: python score.py --depth ${{inputs.depth}}
+            """)
+        for name in ["features-a", "features-b"] {
+            try repo.write("ml/pipelines/\(name).yml", """
+                $schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
+                type: pipeline
+                settings:
+                  default_compute: azureml:cpu-cluster
+                jobs:
+                  featurize:
+                    type: command
+                    component: ../components/featurize.yml
+                """)
+        }
         try repo.commitAll("initial desired state")
         state = repo.path + "/.state"
     }
@@ -59,6 +89,14 @@ struct IncrementalPlanTests {
         step = try await planBothWays()
         #expect(!step.declined, "\(step.stderr)")
 
+        // A component two pipelines use: both are replanned, from the baseline.
+        try repo.write("ml/components/featurize.yml", try String(contentsOfFile: repo.path + "/ml/components/featurize.yml", encoding: .utf8)
+            .replacingOccurrences(of: "default: 3", with: "default: 4"))
+        try repo.commitAll("deeper features")
+        step = try await planBothWays()
+        #expect(!step.declined, "\(step.stderr)")
+        #expect(step.json.contains("\"job/pipelines-features-a\"") && step.json.contains("\"job/pipelines-features-b\""))
+
         // A new job file, then its removal.
         try repo.write("ml/jobs/extra.yml", """
             $schema: https://azuremlschemas.azureedge.net/latest/commandJob.schema.json
@@ -66,7 +104,7 @@ struct IncrementalPlanTests {
             name: extra
             command: python score.py
             code: ../src/score
-            environment: azureml:score-env@latest
+            environment: azureml:pinned-env:3
             compute: azureml:cpu-cluster
             """)
         try repo.commitAll("an extra job")
