@@ -64,7 +64,7 @@ public struct IncrementalPlan: Sendable {
         let prefix = path.isEmpty ? "" : path + "/"
         var reloaded = try baseline.readers(of: changed)
         let known = try baseline.manifests(reloaded.union(changed))
-        for file in changed where file.hasPrefix(prefix) && Self.isYAML(file) { reloaded.insert(file) }
+        for file in changed where file.hasPrefix(prefix) && ManifestLoader.isYAML(file) { reloaded.insert(file) }
 
         var replaced: Set<String> = []
         for file in reloaded {
@@ -134,11 +134,6 @@ public struct IncrementalPlan: Sendable {
             if covering.contains(current) { return true }
         }
         return false
-    }
-
-    static func isYAML(_ path: String) -> Bool {
-        let lower = path.lowercased()
-        return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
     }
 
     /// Load diagnostics in the order a whole load gives them.

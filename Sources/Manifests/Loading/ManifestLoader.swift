@@ -200,7 +200,8 @@ public enum ManifestLoader {
         return base == "." ? "" : base
     }
 
-    static func isYAML(_ path: String) -> Bool {
+    /// Whether the loader reads `path` as a manifest: `*.yml` or `*.yaml`, in any case.
+    public static func isYAML(_ path: String) -> Bool {
         let lower = path.lowercased()
         return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
     }
