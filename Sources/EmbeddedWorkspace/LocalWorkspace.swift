@@ -75,17 +75,16 @@ public final class LocalWorkspace: Workspace {
         return revision.map { "local:\($0)" }
     }
 
-    /// Everything but the jobs, whole, and the jobs of `logicalNames`; clusters count only
-    /// those jobs as active (an incremental plan replans jobs, never clusters).
+    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters (counting only
+    /// those jobs as active), locks and quota; no environments or schedules (an incremental
+    /// plan replans jobs, never the rest).
     public func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
         let location = location
         return try await reading { db in
             let jobs = try JobTable.all(logicalNames: logicalNames, db)
             return CurrentState(
-                location: location, clusters: try ClusterTable.all(jobs: jobs, db),
-                environments: try EnvironmentTables.allVersions(db), jobs: jobs,
-                schedules: try ScheduleTable.all(db), locks: try LockTable.all(db),
-                quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
+                location: location, clusters: try ClusterTable.all(jobs: jobs, db), environments: [], jobs: jobs, schedules: [],
+                locks: try LockTable.all(db), quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
         }
     }
 

@@ -36,29 +36,31 @@ public enum JobReplan {
         let planned = context.planJobs()
 
         // Jobs are one run of the plan, sorted by name, after quota policies, clusters and
-        // environments and before schedules and locks.
-        let kept = baseline.actions.filter { $0.resource.kind != .job || !replaced.contains($0.resource.name) }
-        let start = kept.firstIndex { ![.quotaPolicy, .compute, .environment].contains($0.resource.kind) } ?? kept.count
-        let end = kept[start...].firstIndex { $0.resource.kind != .job } ?? kept.count
-        var section: [PlanAction] = []
-        section.reserveCapacity(end - start + planned.count)
-        var old = kept[start..<end].makeIterator(), new = planned.makeIterator()
-        var nextOld = old.next(), nextNew = new.next()
-        while let a = nextOld ?? nextNew {
-            if let o = nextOld, let n = nextNew {
-                if n.resource.name < o.resource.name {
-                    section.append(n)
-                    nextNew = new.next()
-                } else {
-                    section.append(o)
-                    nextOld = old.next()
+        // environments and before schedules and locks: one pass copies each kept action once.
+        var actions: [PlanAction] = []
+        actions.reserveCapacity(baseline.actions.count + planned.count)
+        var new = planned[...]
+        var inJobs = false
+        for action in baseline.actions {
+            let kind = action.resource.kind
+            if kind == .job {
+                inJobs = true
+                while let next = new.first, next.resource.name < action.resource.name {
+                    actions.append(next)
+                    new = new.dropFirst()
                 }
-            } else {
-                section.append(a)
-                if nextOld != nil { nextOld = old.next() } else { nextNew = new.next() }
+                if !replaced.contains(action.resource.name) { actions.append(action) }
+                continue
             }
+            if ![.quotaPolicy, .compute, .environment].contains(kind) || inJobs {
+                // The job section ends here (or, with no kept jobs, would have started here).
+                actions.append(contentsOf: new)
+                new = []
+                inJobs = false
+            }
+            actions.append(action)
         }
-        let actions = Array(kept[..<start]) + section + Array(kept[end...])
+        actions.append(contentsOf: new)
         return Plan(revision: revision, actions: actions, diagnostics: diagnostics, unmanaged: baseline.unmanaged)
     }
 }

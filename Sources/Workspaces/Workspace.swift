@@ -20,8 +20,8 @@ public protocol Workspace: Sendable {
     /// an earlier plan only while this is unchanged.
     func observedRevision() async throws(WorkspaceError) -> String?
 
-    /// What exists now, with only the jobs of `logicalNames` (everything else whole): enough to
-    /// plan those jobs. The default observes everything and filters.
+    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters, locks and quota
+    /// (environments and schedules may be left out). The default observes everything and filters.
     func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState
 }
 

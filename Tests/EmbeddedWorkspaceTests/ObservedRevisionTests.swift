@@ -35,7 +35,7 @@ import Workspaces
         #expect(try await workspace.observedRevision() != last)
     }
 
-    @Test func observingSomeJobsKeepsEverythingElseWhole() async throws {
+    @Test func observingSomeJobsKeepsWhatPlanningThemReads() async throws {
         let state = ScratchState()
         let workspace = try state.open()
         _ = try await workspace.perform(.createCluster(Fixture.cluster()))
