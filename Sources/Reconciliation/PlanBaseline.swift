@@ -139,7 +139,7 @@ public struct PlanBaseline: Sendable {
             }
             // Most actions change nothing: rows of one text (read in one pass); the rest are
             // kept whole as JSON, by their place in the plan.
-            var plain: [[String]] = []
+            var plain = ""
             let row = try db.makeStatement(sql: "INSERT INTO action (seq, json) VALUES (?, ?)")
             for (seq, action) in plan.actions.enumerated() {
                 guard Self.isPlain(action) else {
@@ -151,9 +151,9 @@ public struct PlanBaseline: Sendable {
                     Self.optional(action.source?.file), String(action.source?.line ?? 0), String(action.source?.column ?? 0),
                 ]
                 for dependency in action.dependsOn { fields += [dependency.kind.rawValue, dependency.name] }
-                plain.append(fields)
+                TabularText.append(fields, to: &plain)
             }
-            try db.execute(sql: "INSERT INTO plain_actions (rows) VALUES (?)", arguments: [TabularText.encode(plain)])
+            try db.execute(sql: "INSERT INTO plain_actions (rows) VALUES (?)", arguments: [plain])
             try db.execute(sql: "CREATE INDEX reads_by_path ON reads(path); CREATE INDEX reads_by_file ON reads(file)")
         }
         try database.close()

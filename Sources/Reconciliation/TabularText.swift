@@ -5,11 +5,17 @@ enum TabularText {
     /// `rows` as one string.
     static func encode(_ rows: [[String]]) -> String {
         var text = ""
-        for row in rows {
-            text += row.map(escape).joined(separator: "\t")
-            text += "\n"
-        }
+        for row in rows { append(row, to: &text) }
         return text
+    }
+
+    /// Appends one row to `text` (a large table is written without a list of its rows).
+    static func append(_ row: [String], to text: inout String) {
+        for (index, field) in row.enumerated() {
+            if index > 0 { text += "\t" }
+            text += escape(field)
+        }
+        text += "\n"
     }
 
     /// The rows of `text`. Split on bytes: tabs and newlines are ASCII, and splitting a
