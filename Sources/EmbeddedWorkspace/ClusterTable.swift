@@ -14,6 +14,16 @@ enum ClusterTable {
         }
     }
 
+    /// The clusters of `names` that exist, by name; `activeJobs` as in ``all(jobs:_:)``.
+    static func all(named names: Set<String>, jobs: [ObservedJob], _ db: Database) throws -> [ObservedCluster] {
+        let jobs = jobs.filter(\.isActive)
+        return try names.sorted().compactMap { name in
+            try Row.fetchOne(db, sql: "SELECT \(columns) FROM clusters WHERE name = ?", arguments: [name]).map { row in
+                try observed(row, activeJobs: jobs.count { $0.clusters.contains(name) })
+            }
+        }
+    }
+
     static func find(_ name: String, _ db: Database) throws -> ObservedCluster? {
         guard let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM clusters WHERE name = ?", arguments: [name])
         else { return nil }

@@ -75,15 +75,16 @@ public final class LocalWorkspace: Workspace {
         return revision.map { "local:\($0)" }
     }
 
-    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters (counting only
-    /// those jobs as active), locks and quota; no environments or schedules (an incremental
-    /// plan replans jobs, never the rest).
-    public func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
+    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters of
+    /// `clusterNames` (counting only those jobs as active), locks and quota; no environments or
+    /// schedules (an incremental plan replans jobs, never the rest).
+    public func observe(jobsNamed logicalNames: Set<String>, clustersNamed clusterNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
         let location = location
         return try await reading { db in
             let jobs = try JobTable.all(logicalNames: logicalNames, db)
             return CurrentState(
-                location: location, clusters: try ClusterTable.all(jobs: jobs, db), environments: [], jobs: jobs, schedules: [],
+                location: location, clusters: try ClusterTable.all(named: clusterNames, jobs: jobs, db), environments: [], jobs: jobs,
+                schedules: [],
                 locks: try LockTable.all(db), quotaPolicies: try QuotaTables.allPolicies(db), quotaUsage: try QuotaTables.allUsage(db))
         }
     }

@@ -115,7 +115,8 @@ public struct IncrementalPlan: Sendable {
             return .declined("job/\(name) is also declared in \(owner)")
         }
 
-        let current = try await workspace.observe(jobsNamed: replaced.union(newNames))
+        let current = try await workspace.observe(
+            jobsNamed: replaced.union(newNames), clustersNamed: Set(reload.state.jobs.flatMap(\.clusterDependencies)))
         let diagnostics = Self.ordered(try baseline.loadDiagnostics(excluding: reloaded) + reload.state.diagnostics)
         let plan = JobReplan.plan(
             jobs: reload.state.jobs, replacing: replaced.union(newNames),

@@ -20,17 +20,19 @@ public protocol Workspace: Sendable {
     /// an earlier plan only while this is unchanged.
     func observedRevision() async throws(WorkspaceError) -> String?
 
-    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters, locks and quota
-    /// (environments and schedules may be left out). The default observes everything and filters.
-    func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState
+    /// What planning the jobs of `logicalNames` reads: those jobs, the clusters of `clusterNames`
+    /// (those they run on), locks and quota; environments and schedules may be left out. The
+    /// default observes everything and filters.
+    func observe(jobsNamed logicalNames: Set<String>, clustersNamed clusterNames: Set<String>) async throws(WorkspaceError) -> CurrentState
 }
 
 extension Workspace {
     public func observedRevision() async throws(WorkspaceError) -> String? { nil }
 
-    public func observe(jobsNamed logicalNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
+    public func observe(jobsNamed logicalNames: Set<String>, clustersNamed clusterNames: Set<String>) async throws(WorkspaceError) -> CurrentState {
         var state = try await observe()
         state.jobs = state.jobs.filter { logicalNames.contains($0.logicalName) }
+        state.clusters = state.clusters.filter { clusterNames.contains($0.name) }
         return state
     }
 

@@ -13,7 +13,7 @@ import Workspaces
         let workspace = try state.open()
         var last = try #require(try await workspace.observedRevision())
         _ = try await workspace.observe()
-        _ = try await workspace.observe(jobsNamed: ["anything"])
+        _ = try await workspace.observe(jobsNamed: ["anything"], clustersNamed: ["cpu-cluster"])
         #expect(try await workspace.observedRevision() == last, "reading must not move the revision")
 
         let writes: [WorkspaceOperation] = [
@@ -41,11 +41,11 @@ import Workspaces
         _ = try await workspace.perform(.createCluster(Fixture.cluster()))
         _ = try await workspace.perform(.submitJob(Fixture.job()))
         let whole = try await workspace.observe()
-        let none = try await workspace.observe(jobsNamed: ["another-job"])
-        let some = try await workspace.observe(jobsNamed: [Fixture.job().name])
-        #expect(none.jobs.isEmpty)
+        let none = try await workspace.observe(jobsNamed: ["another-job"], clustersNamed: [])
+        let some = try await workspace.observe(jobsNamed: [Fixture.job().name], clustersNamed: ["cpu-cluster", "absent"])
+        #expect(none.jobs.isEmpty && none.clusters.isEmpty)
         #expect(some.jobs == whole.jobs)
-        #expect(none.clusters.map(\.name) == whole.clusters.map(\.name))
+        #expect(some.clusters == whole.clusters)
         #expect(none.locks == whole.locks && none.quotaUsage == whole.quotaUsage)
     }
 }
