@@ -138,6 +138,9 @@ def main():
         subprocess.run([mlgitops, "reconcile", *common, "--state", state], check=True, stdout=subprocess.DEVNULL)
         row("mlgitops plan, applied workspace (full, no changes)", [mlgitops, "plan", "--full", *common, "--state", state], floor)
         changed = one_change_commit(repo)
+        # validate keeps no state (it runs in CI on a bare checkout): a changed file is a whole validate.
+        row(f"mlgitops validate, one changed file ({os.path.basename(changed)}; stateless, so whole)",
+            [mlgitops, "validate", *common, "--ref", "bench-one-change"], floor)
         row(f"mlgitops plan, applied workspace, one changed file ({os.path.basename(changed)}; full plan)",
             [mlgitops, "plan", "--full", *common, "--ref", "bench-one-change", "--state", state], floor)
         if has_full_flag(mlgitops):
