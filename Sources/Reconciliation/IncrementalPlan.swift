@@ -29,7 +29,9 @@ public struct IncrementalPlan: Sendable {
 
     /// What an attempt gave.
     public enum Outcome: Sendable {
-        /// The plan, and how many manifests were reloaded (0: the baseline's own commit).
+        /// The plan, and how many manifests were reloaded (0: the baseline's own commit). For
+        /// showing only: the actions kept from the baseline carry no operation, so it must
+        /// never be applied (the plan's text and JSON do not show operations).
         case planned(Plan, commit: CommitInfo, reloaded: Int)
         /// A whole plan is needed, for this reason.
         case declined(String)

@@ -8,8 +8,10 @@ public import Policies
 /// its load read, manifest by manifest, so that the next plan of a later commit reloads only
 /// the manifests the commit's changes reach (``IncrementalPlan``).
 ///
-/// A cache: deleting the file costs one whole plan. It is written in one transaction, so a
-/// crash leaves the old baseline or the new one.
+/// A cache: deleting the file costs one whole plan. It is written whole into a new file and
+/// renamed, so a crash leaves the old baseline or the new one. The actions it keeps carry no
+/// ``Planning/PlanAction/operation``: a plan made from it is shown, never applied (an apply
+/// always plans in whole).
 public struct PlanBaseline: Sendable {
     /// The file name inside the state directory.
     public static let fileName = "plan-baseline.sqlite"
@@ -143,7 +145,12 @@ public struct PlanBaseline: Sendable {
             let row = try db.makeStatement(sql: "INSERT INTO action (seq, json) VALUES (?, ?)")
             for (seq, action) in plan.actions.enumerated() {
                 guard Self.isPlain(action) else {
-                    try row.execute(arguments: [seq, String(decoding: try encoder.encode(action), as: UTF8.self)])
+                    // The operation (a whole job, environment or cluster) is what an apply
+                    // performs; a baseline is only ever shown, and encoding thousands of jobs
+                    // was most of a first plan's save.
+                    var shown = action
+                    shown.operation = nil
+                    try row.execute(arguments: [seq, String(decoding: try encoder.encode(shown), as: UTF8.self)])
                     continue
                 }
                 var fields = [
