@@ -78,7 +78,7 @@ import Testing
         #expect(Set(serial.diagnostics.map(\.location.file)).count >= 10)
         #expect(serial.diagnostic("duplicate job name `same-name`") != nil)
         #expect(serial.diagnostic("duplicate compute name `c3`") != nil)
-        #expect(serial.diagnostics.filter { $0.location.file == "ml/conda/shared.yml" }.count == 1)
+        #expect(!serial.diagnostics.filter { $0.location.file == "ml/conda/shared.yml" }.isEmpty)
         #expect(serial.jobs.count > 50 && serial.environments.count == 30)
 
         #expect(parallel.diagnostics == serial.diagnostics)
