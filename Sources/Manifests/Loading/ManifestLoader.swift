@@ -9,12 +9,14 @@ public enum ManifestLoader {
     ///
     /// With a `cache`, a file whose blob was parsed by an earlier load is not parsed again.
     public static func load(_ snapshot: Snapshot, path: String, cache: ParsedFileCache? = nil) -> DesiredState {
-        load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
+        defer { FreedMemory.release() }
+        return load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
     }
 
     /// Loads like ``load(_:path:cache:)`` and records, manifest by manifest, what each read,
     /// declared and reported (the baseline of an incremental plan).
     public static func loadRecorded(_ snapshot: Snapshot, path: String) -> (state: DesiredState, record: LoadRecord) {
+        defer { FreedMemory.release() }
         let (state, record) = load(snapshot, path: path, cache: nil, only: nil, seed: LoadRecord())
         return (state, record ?? LoadRecord())
     }
