@@ -9,12 +9,14 @@ public enum ManifestLoader {
     ///
     /// With a `cache`, a file whose blob was parsed by an earlier load is not parsed again.
     public static func load(_ snapshot: Snapshot, path: String, cache: ParsedFileCache? = nil) -> DesiredState {
-        load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
+        defer { FreedMemory.release() }
+        return load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
     }
 
     /// Loads like ``load(_:path:cache:)`` and records, manifest by manifest, what each read,
     /// declared and reported (the baseline of an incremental plan).
     public static func loadRecorded(_ snapshot: Snapshot, path: String) -> (state: DesiredState, record: LoadRecord) {
+        defer { FreedMemory.release() }
         let (state, record) = load(snapshot, path: path, cache: nil, only: nil, seed: LoadRecord())
         return (state, record ?? LoadRecord())
     }
@@ -77,95 +79,66 @@ public enum ManifestLoader {
         var index = seed?.index ?? RepositoryIndex()
         var owners = DuplicateNames()
 
-        // Clusters, environments and our own kinds first: jobs refer to them.
-        for manifest in manifests {
+        // Clusters, environments and our own kinds first: jobs refer to them. Files are read on
+        // every core (LoadSession+Workers); names are claimed in file order.
+        for (manifest, read) in zip(manifests, session.read(manifests, ManifestRead.referenced)) {
             session.begin(manifest.file)
             defer { session.end(manifest.file) }
-            var reader = FieldReader(file: manifest.file)
-            switch manifest.kind {
-            case .cluster:
-                if let cluster = ClusterLoader.load(manifest.root, reader: &reader) {
-                    if owners.claim("compute", cluster.name, manifest.root, reader: &reader) {
-                        state.clusters.append(cluster)
-                        session.declare(ResourceID(.compute, cluster.name), in: manifest.file)
-                        index.clusterNames.insert(cluster.name)
-                    }
+            session.adopt(read)
+            var reader = read.reader(of: manifest.file)
+            switch read.resource {
+            case .cluster(let cluster)?:
+                if owners.claim("compute", cluster.name, manifest.root, reader: &reader) {
+                    state.clusters.append(cluster)
+                    session.declare(ResourceID(.compute, cluster.name), in: manifest.file)
+                    index.clusterNames.insert(cluster.name)
                 }
-            case .environment:
-                if let environment = EnvironmentLoader.loadFile(manifest.root, reader: &reader, session: &session) {
-                    let key = environment.name + (environment.version.map { ":" + $0 } ?? "")
-                    if owners.claim("environment", key, manifest.root, reader: &reader, shown: environment.name) {
-                        state.environments.append(environment)
-                        session.declare(ResourceID(.environment, environment.name), in: manifest.file)
-                        if index.environments[environment.name] == nil { index.environments[environment.name] = IndexedEnvironment(environment) }
-                        index.environmentFiles[manifest.file] = IndexedEnvironment(environment)
-                    }
+            case .environment(let environment)?:
+                let key = environment.name + (environment.version.map { ":" + $0 } ?? "")
+                if owners.claim("environment", key, manifest.root, reader: &reader, shown: environment.name) {
+                    state.environments.append(environment)
+                    session.declare(ResourceID(.environment, environment.name), in: manifest.file)
+                    if index.environments[environment.name] == nil { index.environments[environment.name] = IndexedEnvironment(environment) }
+                    index.environmentFiles[manifest.file] = IndexedEnvironment(environment)
                 }
-            case .quotaPolicy:
-                if let policy = OwnKindsLoader.quotaPolicy(manifest.root, reader: &reader),
-                   owners.claim("quota_policy", policy.name, manifest.root, reader: &reader) {
+            case .quotaPolicy(let policy)?:
+                if owners.claim("quota_policy", policy.name, manifest.root, reader: &reader) {
                     state.quotaPolicies.append(policy)
                     session.declare(ResourceID(.quotaPolicy, policy.name), in: manifest.file)
                 }
-            case .resourceLock:
-                if let lock = OwnKindsLoader.resourceLock(manifest.root, reader: &reader),
-                   owners.claim("resource_lock", lock.name, manifest.root, reader: &reader) {
+            case .resourceLock(let lock)?:
+                if owners.claim("resource_lock", lock.name, manifest.root, reader: &reader) {
                     state.locks.append(lock)
                     session.declare(ResourceID(.resourceLock, lock.name), in: manifest.file)
                 }
             default:
-                continue
+                break
             }
             session.record(reader)
         }
 
-        for manifest in manifests {
+        let jobIndex = index
+        let reads = session.read(manifests) { manifest, reader, session in
+            ManifestRead.referring(manifest, components: components, index: jobIndex, reader: &reader, session: &session)
+        }
+        for (manifest, read) in zip(manifests, reads) {
             session.begin(manifest.file)
             defer { session.end(manifest.file) }
-            var reader = FieldReader(file: manifest.file)
-            switch manifest.kind {
-            case .commandJob, .pipelineJob:
-                // Component files are read through the pipelines that use them. A job file that a
-                // schedule names is still a job: every job file under the path is submitted once
-                // per definition (keep schedule-only templates outside the path).
-                if components.contains(manifest.file) { continue }
-                if let job = JobLoader.load(manifest.root, kind: manifest.kind, reader: &reader, session: &session, index: index),
-                   owners.claim("job", job.name, manifest.root, reader: &reader) {
+            session.adopt(read)
+            var reader = read.reader(of: manifest.file)
+            switch read.resource {
+            case .job(let job)?:
+                if owners.claim("job", job.name, manifest.root, reader: &reader) {
                     state.jobs.append(job)
                     session.declare(ResourceID(.job, job.name), in: manifest.file)
                 }
-            case .schedule:
-                if let schedule = ScheduleLoader.load(manifest.root, reader: &reader, session: &session, index: index),
-                   owners.claim("schedule", schedule.name, manifest.root, reader: &reader) {
+            case .schedule(let schedule)?:
+                if owners.claim("schedule", schedule.name, manifest.root, reader: &reader) {
                     state.schedules.append(schedule)
                     session.declare(ResourceID(.schedule, schedule.name), in: manifest.file)
                 }
-            case .component:
-                if components.contains(manifest.file) { continue }
-                var dependencies = JobDependencies()
-                _ = ComponentLoader.read(manifest.root, field: "", reader: &reader, session: &session, dependencies: &dependencies,
-                                         index: index, standalone: true, depth: 0)
-            case .untypedPipeline:
-                if components.contains(manifest.file) { continue }
-                reader.error(manifest.root["jobs"], "type",
-                             "`jobs:` without `type: pipeline`: the SDK loads this file as a command job, which has no `jobs`",
-                             fix: "add `type: pipeline`")
-            case .standaloneParallel:
-                reader.error(manifest.root["type"] ?? manifest.root, "type", "Unsupported job type: parallel.",
-                             fix: "a parallel job runs only as a step of a pipeline: put it under `jobs:` of a `type: pipeline` file")
-            case .otherCompute(let type):
-                reader.warning(manifest.root["type"] ?? manifest.root, "type",
-                               "compute of type `\(type)` is not reconciled by mlgitops; ignored",
-                               fix: "manage it outside mlgitops, or use `type: amlcompute` for a cluster")
-            case .otherAzureML(let what):
-                reader.warning(manifest.root, nil, "\(what): not a kind mlgitops reconciles; ignored",
-                               fix: "manage it with the Azure ML CLI, or move it out of the manifests folder")
-            case .unrecognised:
-                if components.contains(manifest.file) { continue }
-                reader.warning(manifest.root, nil, "not recognised as an Azure ML or mlgitops manifest; ignored",
-                               fix: "add `$schema:` or `type:`, or move the file out of the manifests folder")
-            case .cluster, .environment, .quotaPolicy, .resourceLock, .condaSpecification, .notAMapping:
-                continue
+            default:
+                break
             }
             session.record(reader)
         }
