@@ -5,7 +5,7 @@ public struct LoadRecord: Sendable, Codable {
     public struct ManifestFile: Sendable, Codable, Equatable {
         /// The resources it declared (a component file read through pipelines declares none).
         public var declared: [ResourceID] = []
-        /// Every path its load read or probed (in no particular order), itself included: files, and folders whose
+        /// Every path its load read or probed (sorted), itself included: files, and folders whose
         /// content was digested or whose existence was checked. A change under any of them can
         /// change what the manifest means.
         public var reads: [String] = []
@@ -46,9 +46,10 @@ extension LoadSession {
         guard records != nil, let read = reads else { return }
         var entry = records?.removeValue(forKey: file) ?? LoadRecord.ManifestFile()
         if entry.reads.isEmpty {
-            entry.reads = Array(read)
+            entry.reads = read.sorted()
         } else {
             for path in read where !entry.reads.contains(path) { entry.reads.append(path) }
+            entry.reads.sort()
         }
         entry.diagnostics += diagnostics[diagnosticsMark...]
         records?[file] = entry
