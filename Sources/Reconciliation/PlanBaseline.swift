@@ -16,7 +16,7 @@ public struct PlanBaseline: Sendable {
     /// The file name inside the state directory.
     public static let fileName = "plan-baseline.sqlite"
     /// Bumped whenever what is stored or how it is planned changes: an older file is ignored.
-    static let format = 5
+    static let format = 6
 
     /// What identifies the plan a baseline holds; a later plan reuses it only if all agree.
     public struct Key: Sendable, Codable, Equatable {
@@ -139,8 +139,8 @@ public struct PlanBaseline: Sendable {
                 try manifest.execute(arguments: [file, declared, diagnostics])
                 for path in entry.reads { try read.execute(arguments: [path, file]) }
             }
-            // Most actions change nothing: rows of one text (read in one pass); the rest are
-            // kept whole as JSON, by their place in the plan.
+            // Most actions are a verb, a few facts and field changes: rows of one text (read in
+            // one pass); the rest (blocked, serverless) are kept whole as JSON, by their place.
             var plain = ""
             let row = try db.makeStatement(sql: "INSERT INTO action (seq, json) VALUES (?, ?)")
             for (seq, action) in plan.actions.enumerated() {
@@ -154,9 +154,11 @@ public struct PlanBaseline: Sendable {
                     continue
                 }
                 var fields = [
-                    String(seq), action.resource.kind.rawValue, action.resource.name, Self.optional(action.hash), Self.optional(action.detail),
-                    Self.optional(action.source?.file), String(action.source?.line ?? 0), String(action.source?.column ?? 0),
+                    String(seq), action.resource.kind.rawValue, action.resource.name, action.verb.rawValue, Self.optional(action.hash),
+                    Self.optional(action.detail), Self.optional(action.source?.file), String(action.source?.line ?? 0),
+                    String(action.source?.column ?? 0), String(action.changes.count),
                 ]
+                for change in action.changes { fields += [change.field, Self.optional(change.from), Self.optional(change.to)] }
                 for dependency in action.dependsOn { fields += [dependency.kind.rawValue, dependency.name] }
                 TabularText.append(fields, to: &plain)
             }
@@ -171,10 +173,9 @@ public struct PlanBaseline: Sendable {
     /// empty field and a present one is marked with a leading `=`.
     static func optional(_ value: String?) -> String { value.map { "=" + $0 } ?? "" }
 
-    /// Whether `action` is a no-op that the columns of a row hold whole.
+    /// Whether a text row holds `action` whole (its operation aside, which a baseline drops).
     static func isPlain(_ action: PlanAction) -> Bool {
-        action.verb == .noop && action.operation == nil && action.changes.isEmpty && action.intended == nil && action.blockedBy == nil
-            && action.serverless == nil
+        action.intended == nil && action.blockedBy == nil && action.serverless == nil
     }
 
     /// `kind/name` as a resource id.
@@ -321,23 +322,28 @@ public struct PlanBaseline: Sendable {
         actions.reserveCapacity(plain.count + whole.count)
         var next = whole.makeIterator(), pending = next.next()
         func present(_ text: String) -> String? { text.isEmpty ? nil : String(text.dropFirst()) }
-        for fields in plain where fields.count >= 8 {
+        for fields in plain where fields.count >= 10 {
             let seq = Int(fields[0]) ?? 0
             while let (wholeSeq, json) = pending, wholeSeq < seq {
                 actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
                 pending = next.next()
             }
-            guard let kind = ResourceKind(rawValue: fields[1]) else { continue }
+            guard let kind = ResourceKind(rawValue: fields[1]), let verb = PlanVerb(rawValue: fields[3]) else { continue }
+            var changes: [FieldChange] = []
+            var index = 10
+            for _ in 0..<(Int(fields[9]) ?? 0) where index + 2 < fields.count {
+                changes.append(FieldChange(field: fields[index], from: present(fields[index + 1]), to: present(fields[index + 2])))
+                index += 3
+            }
             var dependsOn: [ResourceID] = []
-            var index = 8
             while index + 1 < fields.count {
                 if let dependency = ResourceKind(rawValue: fields[index]) { dependsOn.append(ResourceID(dependency, fields[index + 1])) }
                 index += 2
             }
             actions.append(PlanAction(
-                resource: ResourceID(kind, fields[2]), verb: .noop, hash: present(fields[3]), detail: present(fields[4]),
+                resource: ResourceID(kind, fields[2]), verb: verb, changes: changes, hash: present(fields[4]), detail: present(fields[5]),
                 dependsOn: dependsOn,
-                source: present(fields[5]).map { SourceLocation(file: $0, line: Int(fields[6]) ?? 0, column: Int(fields[7]) ?? 0) }))
+                source: present(fields[6]).map { SourceLocation(file: $0, line: Int(fields[7]) ?? 0, column: Int(fields[8]) ?? 0) }))
         }
         while let (_, json) = pending {
             actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
