@@ -97,23 +97,27 @@ struct ReconcileRun {
         let pathLabel = repository.path
         // A dry run on the local workspace starts from the last plan when it can (docs/planning.md).
         let baselined = dryRun && !target.isAzure
+        // Opened once, and only after the repository: bad input leaves no state directory behind.
+        var opened: (any Workspace)?
         if baselined, !full {
+            let git = try await reader.open()
             let workspace = try target.open(state: state)
+            opened = workspace
             let incremental = IncrementalPlan(
-                repository: try await reader.open(), workspace: workspace, stateDirectory: state.state, path: reader.manifestsPath,
+                repository: git, workspace: workspace, stateDirectory: state.state, path: reader.manifestsPath,
                 options: flags.planOptions)
             switch try await incremental.plan(revision: repository.ref) {
             case .planned(let plan, _, _):
                 return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
             case .declined(let reason):
-                if PlanBaseline.open(stateDirectory: state.state) != nil, output.output == .text {
-                    FileHandle.standardError.write(Data("planning every manifest: \(reason)\n".utf8))
-                }
+                if output.output == .text { FileHandle.standardError.write(Data("planning every manifest: \(reason)\n".utf8)) }
+            case .noBaseline:
+                break
             }
         }
         let reading = try await reader.readWithRepository(recording: baselined)
         let (desired, commit) = (reading.desired, reading.commit)
-        let workspace = try target.open(state: state)
+        let workspace = try opened ?? target.open(state: state)
         if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
 
         guard !dryRun, !desired.hasErrors else {

@@ -35,12 +35,15 @@ public struct IncrementalPlan: Sendable {
         case planned(Plan, commit: CommitInfo, reloaded: Int)
         /// A whole plan is needed, for this reason.
         case declined(String)
+        /// There is no baseline to start from (the first dry run of a state directory): a
+        /// whole plan, which makes one, with nothing worth saying.
+        case noBaseline
     }
 
     /// Plans `revision` from the baseline, or declines.
     public func plan(revision: String) async throws -> Outcome {
         guard let baseline = PlanBaseline.open(stateDirectory: stateDirectory), let header = try? baseline.header() else {
-            return .declined("no baseline plan in this state directory")
+            return .noBaseline
         }
         guard let workspaceRevision = try await workspace.observedRevision() else {
             return .declined("the workspace cannot tell whether it changed")
@@ -80,7 +83,6 @@ public struct IncrementalPlan: Sendable {
         var covering = reloaded
         for file in reloaded { covering.formUnion(known[file]?.reads ?? []) }
         var reload: (state: DesiredState, record: LoadRecord)?
-        var snapshot: Snapshot?
         for _ in 0..<4 {
             let partial = try await repository.snapshot(of: commit.sha, covering: covering)
             let present = reloaded.filter { partial.isFile($0) }
@@ -88,14 +90,13 @@ public struct IncrementalPlan: Sendable {
                 index: header.index, components: try baseline.components(among: covering)))
             let read = Set(attempt.record.files.values.flatMap(\.reads)).union(attempt.record.componentReferences.values.joined())
             let uncovered = read.filter { !Self.covers(covering, $0) }
-            snapshot = partial
             if uncovered.isEmpty {
                 reload = attempt
                 break
             }
             covering.formUnion(uncovered)
         }
-        guard let reload, snapshot != nil else { return .declined("the reloaded manifests kept reading new paths") }
+        guard let reload else { return .declined("the reloaded manifests kept reading new paths") }
 
         // Which files are components (read through pipelines, never alone) must not move.
         let before = try baseline.componentReferences(of: Set(reload.record.componentReferences.keys).union(changed).union(reloaded))
@@ -130,13 +131,7 @@ public struct IncrementalPlan: Sendable {
 
     /// Whether `path` is one of `covering` or lies under one of them.
     static func covers(_ covering: Set<String>, _ path: String) -> Bool {
-        if covering.contains(path) || covering.contains("") { return true }
-        var current = path
-        while let slash = current.lastIndex(of: "/") {
-            current = String(current[..<slash])
-            if covering.contains(current) { return true }
-        }
-        return false
+        PlanBaseline.selfAndFolders(of: path).contains { covering.contains($0) }
     }
 
     /// Load diagnostics in the order a whole load gives them.

@@ -169,6 +169,18 @@ public struct PlanBaseline: Sendable {
         guard rename(building, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
+    /// `path`, every folder above it, and the root (`""`): what a read of any of them covers.
+    static func selfAndFolders(of path: String) -> [String] {
+        var result = [path]
+        var current = path
+        while let slash = current.lastIndex(of: "/") {
+            current = String(current[..<slash])
+            result.append(current)
+        }
+        result.append("")
+        return result
+    }
+
     /// An optional text as a field: SQLite text is read up to a NUL, so an absent value is an
     /// empty field and a present one is marked with a leading `=`.
     static func optional(_ value: String?) -> String { value.map { "=" + $0 } ?? "" }
@@ -236,15 +248,7 @@ public struct PlanBaseline: Sendable {
     /// The manifest files whose load read `path` or a folder above it.
     func readers(of paths: Set<String>) throws -> Set<String> {
         var candidates: Set<String> = []
-        for path in paths {
-            var current = path
-            candidates.insert(current)
-            while let slash = current.lastIndex(of: "/") {
-                current = String(current[..<slash])
-                candidates.insert(current)
-            }
-            candidates.insert("")
-        }
+        for path in paths { candidates.formUnion(Self.selfAndFolders(of: path)) }
         return try database.read { db in
             var found: Set<String> = []
             let statement = try db.makeStatement(sql: "SELECT file FROM reads WHERE path = ?")
