@@ -46,8 +46,11 @@ public final class LocalWorkspace: Workspace {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "mlgitops.workspace"
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            try WorkspaceSchema.migrator.migrate(database)
+            database = try SchemaMigrationLock.whileHeld(in: stateDirectory) {
+                let database = try DatabasePool(path: path, configuration: configuration)
+                try WorkspaceSchema.migrator.migrate(database)
+                return database
+            }
         } catch {
             throw StorageFailure(path: path).workspaceError(from: error)
         }

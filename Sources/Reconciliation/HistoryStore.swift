@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Workspaces
 public import Planning
 
 /// The controller's memory: every reconcile with its plan and the result of each action,
@@ -18,8 +19,12 @@ public final class HistoryStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             // A pool is always in WAL mode: readers (status, history) never wait for a writer.
-            database = try DatabasePool(path: file, configuration: configuration)
-            try Self.migrator.migrate(database)
+            let file = file
+            database = try SchemaMigrationLock.whileHeld(in: stateDirectory) {
+                let database = try DatabasePool(path: file, configuration: configuration)
+                try Self.migrator.migrate(database)
+                return database
+            }
         } catch {
             throw .history(file: file, detail: "\(error)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import TestSupport
 import Testing
 import Workspaces
 
@@ -65,6 +66,18 @@ import Workspaces
         let reopened = try state.open()
         #expect(try await reopened.appliedMigrations() == ["v1", "v2", "v3"])
         #expect(try await reopened.observe().clusters.count == 1)
+    }
+
+    /// Two processes starting on a fresh state directory together (the migration lock):
+    /// every one opens it, the migrations run once.
+    @Test func workspacesOpenedTogetherAllMigrateOnce() async throws {
+        for _ in 0..<12 {
+            let state = ScratchState()
+            let directory = state.directory
+            let failures = simultaneously(6) { _ = try LocalWorkspace(stateDirectory: directory) }
+            #expect(failures.isEmpty, "\(failures)")
+            #expect(try await state.open().appliedMigrations() == ["v1", "v2", "v3"])
+        }
     }
 
     @Test func aFileThatIsNotADatabaseIsAStorageErrorNamingIt() throws {
