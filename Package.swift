@@ -130,7 +130,9 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["GitSource"], path: "Tests/TestSupport"),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "GitSource", "TestSupport"]),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "GitSource", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "PlanningTests",
             dependencies: ["Planning", "Manifests", "Policies", "Workspaces", "GitSource", "TestSupport"]),
