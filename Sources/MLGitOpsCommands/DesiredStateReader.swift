@@ -49,16 +49,29 @@ struct DesiredStateReader {
 
     /// Loads the desired state at `--ref`, keeping the repository handle.
     func readWithRepository(recording: Bool = false) async throws -> Reading {
-        let repo = try await open()
+        let (repo, snapshot) = try await snapshot()
+        return load(snapshot, from: repo, recording: recording)
+    }
+
+    /// The commit at `--ref`, every file under the path read, checked to hold the path:
+    /// what ``load(_:from:recording:)`` loads. `opened` is the repository if already open.
+    func snapshot(in opened: GitRepository? = nil) async throws -> (GitRepository, Snapshot) {
+        let repo: GitRepository
+        if let opened { repo = opened } else { repo = try await open() }
         let snapshot = try await repo.snapshot(of: repository.ref)
         let path = manifestsPath
         if !path.isEmpty, !snapshot.isDirectory(path) {
             throw GitError.pathNotFound(path: path, revision: repository.ref)
         }
+        return (repo, snapshot)
+    }
+
+    /// Loads the manifests of `snapshot`, recording what each read when asked.
+    func load(_ snapshot: Snapshot, from repo: GitRepository, recording: Bool) -> Reading {
         if recording {
-            let (desired, record) = ManifestLoader.loadRecorded(snapshot, path: path)
+            let (desired, record) = ManifestLoader.loadRecorded(snapshot, path: manifestsPath)
             return Reading(desired: desired, commit: snapshot.commit, repository: repo, record: record)
         }
-        return Reading(desired: ManifestLoader.load(snapshot, path: path), commit: snapshot.commit, repository: repo)
+        return Reading(desired: ManifestLoader.load(snapshot, path: manifestsPath), commit: snapshot.commit, repository: repo)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import EmbeddedWorkspace
+import GitSource
 import Manifests
 import Planning
 import Reconciliation
@@ -99,8 +100,10 @@ struct ReconcileRun {
         let baselined = dryRun && !target.isAzure
         // Opened once, and only after the repository: bad input leaves no state directory behind.
         var opened: (any Workspace)?
+        var openedRepository: GitRepository?
         if baselined, !full {
             let git = try await reader.open()
+            openedRepository = git
             let workspace = try target.open(state: state)
             opened = workspace
             let incremental = IncrementalPlan(
@@ -115,26 +118,39 @@ struct ReconcileRun {
                 break
             }
         }
-        let reading = try await reader.readWithRepository(recording: baselined)
-        let (desired, commit) = (reading.desired, reading.commit)
+        let (git, snapshot) = try await reader.snapshot(in: openedRepository)
         let workspace = try opened ?? target.open(state: state)
         if wait, !(workspace is LocalWorkspace) { throw ValidationError("--wait runs jobs on this machine: only with the local workspace") }
 
-        guard !dryRun, !desired.hasErrors else {
-            let revisionBefore = baselined ? try await workspace.observedRevision() : nil
-            let plan = try await ReconcilePass.plan(desired, in: workspace, options: flags.planOptions).plan
+        if dryRun {
+            // The workspace is observed while the manifests load: the two are independent, and
+            // the observation (SQLite) fills the core the load leaves idle in its serial parts.
+            async let observation = DryRunObservation.take(of: workspace, withRevision: baselined)
+            let reading = reader.load(snapshot, from: git, recording: baselined)
+            // What the load read goes into the next baseline while the plan is made.
+            let draft = reading.desired.hasErrors ? nil : reading.record.flatMap { try? PlanBaseline.Draft.start(record: $0, stateDirectory: state.state) }
+            let (revisionBefore, current) = try await observation
+            let plan = Planner.plan(desired: reading.desired, current: current, options: flags.planOptions)
             if baselined {
                 let revisionAfter = try await workspace.observedRevision()
-                if let record = reading.record, !plan.hasErrors, let revision = revisionBefore, revision == revisionAfter {
+                if let draft, !plan.hasErrors, let revision = revisionBefore, revision == revisionAfter {
                     // A cache: a plan that cannot save it is still a plan.
-                    try? PlanBaseline.save(
-                        plan, desired: desired, record: record,
-                        key: PlanBaseline.Key(commit: commit.sha, path: reader.manifestsPath, options: flags.planOptions, workspaceRevision: revision),
-                        stateDirectory: state.state)
+                    try? await draft.finish(
+                        plan, desired: reading.desired,
+                        key: PlanBaseline.Key(
+                            commit: reading.commit.sha, path: reader.manifestsPath, options: flags.planOptions, workspaceRevision: revision))
+                } else if let draft {
+                    await draft.discard()
                 } else {
                     PlanBaseline.remove(stateDirectory: state.state)
                 }
             }
+            return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
+        }
+        let reading = reader.load(snapshot, from: git, recording: false)
+        let (desired, commit) = (reading.desired, reading.commit)
+        guard !desired.hasErrors else {
+            let plan = try await ReconcilePass.plan(desired, in: workspace, options: flags.planOptions).plan
             return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
         }
         let pass = ReconcilePass(
@@ -191,5 +207,15 @@ struct ReconcileRun {
         }
         if plan.hasErrors { throw ExitCode(1) }
         if flags.detailedExitcode, plan.hasChanges { throw ExitCode(2) }
+    }
+}
+
+/// What a dry run observes of the workspace before planning.
+private enum DryRunObservation {
+    /// The workspace's revision counter (when the plan is to be kept as a baseline: it must
+    /// not move until the plan is saved) and everything in it.
+    static func take(of workspace: any Workspace, withRevision: Bool) async throws -> (revision: String?, current: CurrentState) {
+        let revision = withRevision ? try await workspace.observedRevision() : nil
+        return (revision, try await workspace.observe())
     }
 }

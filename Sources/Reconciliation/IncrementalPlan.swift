@@ -1,5 +1,5 @@
 public import GitSource
-public import Manifests
+import Manifests
 public import Planning
 public import Workspaces
 

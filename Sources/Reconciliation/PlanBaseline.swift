@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 public import Manifests
 public import Planning
-public import Policies
+import Policies
 
 /// The last whole plan of a state directory, kept in `<state>/plan-baseline.sqlite` with what
 /// its load read, manifest by manifest, so that the next plan of a later commit reloads only
@@ -78,38 +78,79 @@ public struct PlanBaseline: Sendable {
         return PlanBaseline(database: database)
     }
 
-    /// Replaces the baseline of `stateDirectory` with `plan` of `desired` (loaded with `record`).
-    public static func save(
-        _ plan: Plan, desired: DesiredState, record: LoadRecord, key: Key, stateDirectory: String
-    ) throws {
-        let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent(fileName).path
-        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        // Written whole into a new file without a journal, then renamed over the old one: a
-        // crash leaves the old baseline or the new one, and a cache needs no more.
-        let building = file + ".new"
-        try? FileManager.default.removeItem(atPath: building)
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+    /// A baseline being written. What the load read goes into a new file while the workspace
+    /// is observed and the plan made (on another core: it is a fifth of a whole plan's time
+    /// at 10,000 manifests); ``finish(_:desired:key:)`` adds the plan and puts the file in
+    /// place of the old one.
+    public struct Draft: Sendable {
+        let file: String
+        let building: String
+        let database: DatabaseQueue
+        let record: LoadRecord
+        let recordWritten: Task<Void, any Error>
+
+        /// Starts writing what `record` says each manifest read into a new baseline file of
+        /// `stateDirectory`.
+        public static func start(record: LoadRecord, stateDirectory: String) throws -> Draft {
+            let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent(fileName).path
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            // Written whole into a new file without a journal, then renamed over the old one: a
+            // crash leaves the old baseline or the new one, and a cache needs no more.
+            let building = file + ".new"
+            try? FileManager.default.removeItem(atPath: building)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+            }
+            let database = try DatabaseQueue(path: building, configuration: configuration)
+            let written = Task.detached {
+                try await database.write { db in try Self.writeRecord(record, db) }
+            }
+            return Draft(file: file, building: building, database: database, record: record, recordWritten: written)
         }
-        let database = try DatabaseQueue(path: building, configuration: configuration)
-        var loadCounts: [Diagnostic: Int] = [:]
-        for diagnostic in desired.diagnostics { loadCounts[diagnostic, default: 0] += 1 }
-        var policyDiagnostics: [Diagnostic] = []
-        for diagnostic in plan.diagnostics {
-            if let count = loadCounts[diagnostic], count > 0 { loadCounts[diagnostic] = count - 1 } else { policyDiagnostics.append(diagnostic) }
+
+        /// Adds `plan` of `desired` under `key` and replaces the baseline with the new file.
+        public func finish(_ plan: Plan, desired: DesiredState, key: Key) async throws {
+            try await recordWritten.value
+            var loadCounts: [Diagnostic: Int] = [:]
+            for diagnostic in desired.diagnostics { loadCounts[diagnostic, default: 0] += 1 }
+            var policyDiagnostics: [Diagnostic] = []
+            for diagnostic in plan.diagnostics {
+                if let count = loadCounts[diagnostic], count > 0 { loadCounts[diagnostic] = count - 1 } else { policyDiagnostics.append(diagnostic) }
+            }
+            let summary = HeaderSummary(key: key, policyDiagnostics: policyDiagnostics, unmanaged: plan.unmanaged)
+            let summaryText = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+            let index = record.index
+            let environments = TabularText.encode(index.environments.values.map { [$0.name, PlanBaseline.optional($0.version), $0.hash.hex] })
+            let environmentFiles = TabularText.encode(
+                index.environmentFiles.map { [$0.key, $0.value.name, PlanBaseline.optional($0.value.version), $0.value.hash.hex] })
+            let clusters = TabularText.encode(index.clusterNames.map { [$0] })
+            let facts = ComputeFacts(desired)
+            let sizes = TabularText.encode(facts.clusterSizes.map { [$0.key, $0.value] })
+            let images = TabularText.encode(facts.environments.map { [$0.name, PlanBaseline.optional($0.version), PlanBaseline.optional($0.image)] })
+            try await database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO header (summary, environments, environment_files, clusters, cluster_sizes, environment_images)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [summaryText, environments, environmentFiles, clusters, sizes, images])
+                try Self.writeActions(plan, db)
+            }
+            try database.close()
+            guard rename(building, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
         }
-        let summary = HeaderSummary(key: key, policyDiagnostics: policyDiagnostics, unmanaged: plan.unmanaged)
-        let encoder = JSONEncoder()
-        let summaryText = String(decoding: try encoder.encode(summary), as: UTF8.self)
-        let index = record.index
-        let environments = TabularText.encode(index.environments.values.map { [$0.name, Self.optional($0.version), $0.hash.hex] })
-        let environmentFiles = TabularText.encode(index.environmentFiles.map { [$0.key, $0.value.name, Self.optional($0.value.version), $0.value.hash.hex] })
-        let clusters = TabularText.encode(index.clusterNames.map { [$0] })
-        let facts = ComputeFacts(desired)
-        let sizes = TabularText.encode(facts.clusterSizes.map { [$0.key, $0.value] })
-        let images = TabularText.encode(facts.environments.map { [$0.name, Self.optional($0.version), Self.optional($0.image)] })
-        try database.write { db in
+
+        /// Drops the new file (the plan is not one to keep) and the old baseline with it: it
+        /// no longer describes the workspace's last plan.
+        public func discard() async {
+            _ = try? await recordWritten.value
+            try? database.close()
+            try? FileManager.default.removeItem(atPath: building)
+            try? FileManager.default.removeItem(atPath: file)
+        }
+
+        private static func writeRecord(_ record: LoadRecord, _ db: Database) throws {
             try db.execute(sql: """
                 CREATE TABLE header (
                     summary TEXT NOT NULL, environments TEXT NOT NULL, environment_files TEXT NOT NULL, clusters TEXT NOT NULL,
@@ -121,12 +162,7 @@ public struct PlanBaseline: Sendable {
                 CREATE TABLE plain_actions (rows TEXT NOT NULL);
                 CREATE TABLE action (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
                 """)
-            try db.execute(
-                sql: """
-                    INSERT INTO header (summary, environments, environment_files, clusters, cluster_sizes, environment_images)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [summaryText, environments, environmentFiles, clusters, sizes, images])
+            let encoder = JSONEncoder()
             let component = try db.makeStatement(sql: "INSERT INTO component (file) VALUES (?)")
             for file in record.components { try component.execute(arguments: [file]) }
             let references = try db.makeStatement(sql: "INSERT INTO component_references (file, refs) VALUES (?, ?)")
@@ -139,12 +175,17 @@ public struct PlanBaseline: Sendable {
                 try manifest.execute(arguments: [file, declared, diagnostics])
                 for path in entry.reads { try read.execute(arguments: [path, file]) }
             }
+            try db.execute(sql: "CREATE INDEX reads_by_path ON reads(path); CREATE INDEX reads_by_file ON reads(file)")
+        }
+
+        private static func writeActions(_ plan: Plan, _ db: Database) throws {
             // Most actions are a verb, a few facts and field changes: rows of one text (read in
             // one pass); the rest (blocked, serverless) are kept whole as JSON, by their place.
+            let encoder = JSONEncoder()
             var plain = ""
             let row = try db.makeStatement(sql: "INSERT INTO action (seq, json) VALUES (?, ?)")
             for (seq, action) in plan.actions.enumerated() {
-                guard Self.isPlain(action) else {
+                guard PlanBaseline.isPlain(action) else {
                     // The operation (a whole job, environment or cluster) is what an apply
                     // performs; a baseline is only ever shown, and encoding thousands of jobs
                     // was most of a first plan's save.
@@ -154,19 +195,16 @@ public struct PlanBaseline: Sendable {
                     continue
                 }
                 var fields = [
-                    String(seq), action.resource.kind.rawValue, action.resource.name, action.verb.rawValue, Self.optional(action.hash),
-                    Self.optional(action.detail), Self.optional(action.source?.file), String(action.source?.line ?? 0),
+                    String(seq), action.resource.kind.rawValue, action.resource.name, action.verb.rawValue, PlanBaseline.optional(action.hash),
+                    PlanBaseline.optional(action.detail), PlanBaseline.optional(action.source?.file), String(action.source?.line ?? 0),
                     String(action.source?.column ?? 0), String(action.changes.count),
                 ]
-                for change in action.changes { fields += [change.field, Self.optional(change.from), Self.optional(change.to)] }
+                for change in action.changes { fields += [change.field, PlanBaseline.optional(change.from), PlanBaseline.optional(change.to)] }
                 for dependency in action.dependsOn { fields += [dependency.kind.rawValue, dependency.name] }
                 TabularText.append(fields, to: &plain)
             }
             try db.execute(sql: "INSERT INTO plain_actions (rows) VALUES (?)", arguments: [plain])
-            try db.execute(sql: "CREATE INDEX reads_by_path ON reads(path); CREATE INDEX reads_by_file ON reads(file)")
         }
-        try database.close()
-        guard rename(building, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
     /// `path`, every folder above it, and the root (`""`): what a read of any of them covers.
