@@ -145,6 +145,7 @@ struct ReconcileRun {
                     PlanBaseline.remove(stateDirectory: state.state)
                 }
             }
+            ProcessLifetime.keepUntilExit(snapshot, reading.desired, reading.record, current, plan)
             return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
         }
         let reading = reader.load(snapshot, from: git, recording: false)

@@ -18,7 +18,10 @@ extension MLGitOps {
         func run() async throws {
             // Validation never touches a workspace; a given one is only checked for its form.
             if let uri = target.workspace { _ = try AzureWorkspaceAddress(parsing: uri) }
-            var (desired, commit) = try await DesiredStateReader(repository: repository, stateDirectory: state.state).read()
+            let reader = DesiredStateReader(repository: repository, stateDirectory: state.state)
+            let (repository, snapshot) = try await reader.snapshot()
+            var (desired, commit) = (reader.load(snapshot, from: repository, recording: false).desired, snapshot.commit)
+            ProcessLifetime.keepUntilExit(snapshot, desired)
             // The policy rules (VM sizes, node cap, quota scopes) judge the files too; without a
             // workspace, only the declared policies count.
             desired.diagnostics = (desired.diagnostics + PolicyCheck.diagnostics(

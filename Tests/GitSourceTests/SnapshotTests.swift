@@ -37,6 +37,26 @@ struct SnapshotTests {
         #expect(snapshot.files["clusters/gpu.yaml"]?.mode == .file)
     }
 
+    /// Above a few hundred blobs the contents are read on every core, each worker with its own
+    /// handle: every file still gets its own bytes, in a packed repository and a loose one.
+    @Test func manyBlobsReadOnEveryCoreLandOnTheirOwnFiles() async throws {
+        let repository = try ScratchRepository()
+        for index in 0..<700 {
+            try repository.write("many/file-\(index).yml", "index: \(index)\n" + String(repeating: "x", count: index % 50) + "\n")
+        }
+        try repository.write("many/notes.txt", "not read\n")
+        _ = try repository.commitAll("many files")
+        for packed in [false, true] {
+            if packed { _ = try repository.git("gc", "--quiet") }
+            let snapshot = try await GitRepository.open(at: repository.path).snapshot(of: "HEAD")
+            for index in 0..<700 {
+                let expected = "index: \(index)\n" + String(repeating: "x", count: index % 50) + "\n"
+                #expect(snapshot.content(of: "many/file-\(index).yml") == Array(expected.utf8), "file \(index), packed: \(packed)")
+            }
+            #expect(snapshot.content(of: "many/notes.txt") == nil)
+        }
+    }
+
     @Test func readsWhatThePredicateAccepts() async throws {
         let fixture = try WorkspaceFixture()
         let repository = try GitRepository.open(at: fixture.repository.path)

@@ -83,7 +83,7 @@ enum LoadWorkers {
 }
 
 /// Hands out consecutive ranges of `0..<count` to whichever worker asks next.
-private final class ChunkCounter: @unchecked Sendable {
+final class ChunkCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var taken = 0
     private let count: Int

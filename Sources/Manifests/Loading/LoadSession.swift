@@ -53,12 +53,17 @@ struct LoadSession {
             outcomes.deinitialize()
             outcomes.deallocate()
         }
-        // Each worker writes only its own slots (every `workers`-th file from its number).
+        // Each slot is written by the one worker that took its chunk. Chunks are handed out as
+        // workers free up: with fixed shares, a worker whose core was busy (the workspace is
+        // observed meanwhile) left the other idle at the end.
         nonisolated(unsafe) let slots = outcomes
         let snapshot = snapshot
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: pending.count, by: workers) {
-                if let bytes = snapshot.content(of: pending[index]) { slots[index] = YAMLDocument.parse(bytes) }
+        let chunks = ChunkCounter(count: pending.count, size: 32)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let range = chunks.next() {
+                for index in range {
+                    if let bytes = snapshot.content(of: pending[index]) { slots[index] = YAMLDocument.parse(bytes) }
+                }
             }
         }
         for (index, path) in pending.enumerated() {
