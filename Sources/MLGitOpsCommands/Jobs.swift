@@ -9,6 +9,7 @@ extension MLGitOps {
     /// `mlgitops jobs`: the local workspace's job runs.
     struct Jobs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "jobs",
             abstract: "List, inspect, follow, cancel and run the local workspace's jobs.",
             subcommands: [List.self, Show.self, Logs.self, Cancel.self, Run.self, Preempt.self],
             defaultSubcommand: List.self)
@@ -30,7 +31,7 @@ extension MLGitOps.Jobs {
 
     /// `mlgitops jobs list`.
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List job runs, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List job runs, newest first.")
         @OptionGroup var state: StateOptions
         @OptionGroup var output: OutputOptions
 
@@ -47,6 +48,7 @@ extension MLGitOps.Jobs {
     /// `mlgitops jobs show NAME`.
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a job's steps, states, reasons, outputs and logs folders.")
         @OptionGroup var state: StateOptions
         @OptionGroup var output: OutputOptions
@@ -65,6 +67,7 @@ extension MLGitOps.Jobs {
     /// `mlgitops jobs logs NAME`.
     struct Logs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "logs",
             abstract: "Print a job's logs: each step's std_log.txt (and job_result.txt of parallel steps).")
         @OptionGroup var state: StateOptions
         @Argument(help: "The job's submission name, or its logical name for its latest run.")
@@ -112,6 +115,7 @@ extension MLGitOps.Jobs {
     /// `mlgitops jobs cancel NAME`.
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cancel",
             abstract: "Cancel a job: at once if it never started, else its runner stops its processes.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The job's submission name, or its logical name for its latest run.")
@@ -132,6 +136,7 @@ extension MLGitOps.Jobs {
     /// `mlgitops jobs run`.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run queued jobs, environment builds and schedules on this machine until nothing is left.",
             discussion: """
                 Another runner (a `reconcile --wait`, a `sync`) may share the state folder: each \
@@ -154,6 +159,7 @@ extension MLGitOps.Jobs {
     /// `mlgitops jobs preempt NAME --step S`: a drill.
     struct Preempt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preempt",
             abstract: "Pre-empt a running step as the platform does when it reclaims a low-priority node (a drill).")
         @OptionGroup var state: StateOptions
         @Argument(help: "The job's submission name, or its logical name for its latest run.")

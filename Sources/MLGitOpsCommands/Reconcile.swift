@@ -12,6 +12,7 @@ extension MLGitOps {
     /// `mlgitops reconcile`: plans the repository against the workspace and applies the plan.
     struct Reconcile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reconcile",
             abstract: "Plan the desired state against the workspace and apply it (--dry-run: plan only).")
 
         @OptionGroup var repository: RepositoryOptions

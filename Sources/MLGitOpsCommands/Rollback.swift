@@ -10,6 +10,7 @@ extension MLGitOps {
     /// `mlgitops rollback REV`: plans the workspace back to an older revision's manifests.
     struct Rollback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rollback",
             abstract: "Plan the workspace back to an older revision (dry-run unless --apply).",
             discussion: """
                 REV is a reconcile number from `mlgitops history` (its revision and manifests \

@@ -9,6 +9,7 @@ extension MLGitOps {
     /// `mlgitops status`: what the workspace holds and how the last reconcile went.
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the workspace's clusters, environments, jobs and the last reconcile.")
 
         @OptionGroup var state: StateOptions
@@ -41,7 +42,7 @@ extension MLGitOps {
 
     /// `mlgitops history`: every reconcile with its revision, author and results.
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List past reconciles, newest first.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "List past reconciles, newest first.")
 
         @OptionGroup var state: StateOptions
         @OptionGroup var output: OutputOptions

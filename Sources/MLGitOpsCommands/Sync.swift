@@ -17,6 +17,7 @@ extension MLGitOps {
     /// `mlgitops sync`: the controller. Follows a branch and applies what it changes.
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Follow a branch: apply each new commit, check for drift, serve webhooks and metrics.",
             discussion: """
                 Every --interval (with jitter) the branch is fetched through libgit2 into \

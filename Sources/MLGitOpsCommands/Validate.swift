@@ -8,6 +8,7 @@ extension MLGitOps {
     /// `mlgitops validate`: checks the manifests at a revision without touching any workspace.
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check every manifest at a revision: exit 1 with file:line diagnostics on errors.")
 
         @OptionGroup var repository: RepositoryOptions

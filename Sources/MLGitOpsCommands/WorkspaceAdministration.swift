@@ -25,7 +25,7 @@ struct MissingInWorkspace: Error, CustomStringConvertible {
 extension MLGitOps.WorkspaceCommand {
     /// `mlgitops workspace delete-cluster NAME`.
     struct DeleteCluster: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a cluster outside git.")
+        static let configuration = CommandConfiguration(commandName: "delete-cluster", abstract: "Delete a cluster outside git.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The cluster's name.") var name: String
 
@@ -38,7 +38,7 @@ extension MLGitOps.WorkspaceCommand {
 
     /// `mlgitops workspace scale-cluster NAME --min N --max N --idle S`.
     struct ScaleCluster: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a cluster's scale settings outside git.")
+        static let configuration = CommandConfiguration(commandName: "scale-cluster", abstract: "Change a cluster's scale settings outside git.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The cluster's name.") var name: String
         @Option(name: .long, help: "Minimum nodes.") var min: Int?
@@ -69,7 +69,7 @@ extension MLGitOps.WorkspaceCommand {
 
     /// `mlgitops workspace delete-environment NAME --version V`.
     struct DeleteEnvironment: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete one version of an environment outside git.")
+        static let configuration = CommandConfiguration(commandName: "delete-environment", abstract: "Delete one version of an environment outside git.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The environment's name.") var name: String
         @Option(name: .long, help: "The version to delete.") var version: String
@@ -85,7 +85,7 @@ extension MLGitOps.WorkspaceCommand {
 
     /// `mlgitops workspace lock NAME --level L --scope S`.
     struct Lock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Place (or change) a lock outside git.")
+        static let configuration = CommandConfiguration(commandName: "lock", abstract: "Place (or change) a lock outside git.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The lock's name.") var name: String
         @Option(name: .long, help: "CanNotDelete or ReadOnly.") var level: String
@@ -115,7 +115,7 @@ extension MLGitOps.WorkspaceCommand {
 
     /// `mlgitops workspace unlock NAME`.
     struct Unlock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a lock outside git.")
+        static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Remove a lock outside git.")
         @OptionGroup var state: StateOptions
         @Argument(help: "The lock's name.") var name: String
 
