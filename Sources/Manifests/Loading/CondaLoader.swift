@@ -96,7 +96,7 @@ enum CondaLoader {
     /// `pkg==1.2`, `pkg===1.2`, `pkg @ url`, options (`-r file`, `--index-url`) and URLs count as pinned.
     static func isPinnedPip(_ requirement: String) -> Bool {
         let text = requirement.trimmingSpaces
-        if text.hasPrefix("-") || text.contains("://") || text.contains(" @ ") || text.hasPrefix("git+") { return true }
-        return text.contains("==")
+        if text.hasPrefix("-") || text.containsBytes("://") || text.containsBytes(" @ ") || text.hasPrefix("git+") { return true }
+        return text.containsBytes("==")
     }
 }

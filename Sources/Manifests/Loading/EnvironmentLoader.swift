@@ -169,7 +169,7 @@ enum EnvironmentLoader {
 
     /// Warns about images that can move underneath: tagged `latest` or not tagged at all.
     static func checkImageTag(_ image: String, node: YAMLNode, field: String, reader: inout FieldReader) {
-        if image.contains("@sha256:") { return }
+        if image.containsBytes("@sha256:") { return }
         let lastComponent = RepositoryPath.name(of: image)
         if let colon = lastComponent.lastIndex(of: ":") {
             let tag = lastComponent[lastComponent.index(after: colon)...]

@@ -72,7 +72,7 @@ enum PortsReader {
     ) -> DataPath? {
         if BindingExpression.whole(reference) != nil { return .binding(reference.trimmingSpaces) }
         // The SDK's own test: anything with a scheme, `:` or `@` is an asset or URI, not a local path.
-        if reference.contains("://") || reference.contains(":") || reference.contains("@") || reference.contains("${{") {
+        if reference.containsBytes(":") || reference.contains("@") || reference.containsBytes("${{") {
             return .remote(reference)
         }
         switch RepositoryPath.resolve(reference, from: RepositoryPath.folder(of: reader.file)) {
