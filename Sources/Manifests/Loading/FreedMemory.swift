@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 
 /// Gives the pages a load freed back to the system.
 enum FreedMemory {
@@ -16,9 +17,24 @@ enum FreedMemory {
     /// that thread's arena: the parse trees of 10,000 files, freed when the load ends, would
     /// stay resident while the planning that follows (on another thread) allocates afresh,
     /// raising the peak. Trimming returns them (a few milliseconds).
-    static func release() {
-        #if canImport(Glibc)
-        _ = trim?(0)
-        #endif
+    ///
+    /// `garbage` (what the load no longer needs) is freed first, on a background thread, so
+    /// the caller does not wait for millions of small frees.
+    static func release(dropping garbage: sending Any) {
+        let doomed = Doomed(garbage)
+        DispatchQueue.global(qos: .utility).async {
+            doomed.drop()
+            #if canImport(Glibc)
+            _ = trim?(0)
+            #endif
+        }
     }
+}
+
+/// Holds what is to be freed until the background thread drops it.
+private final class Doomed: @unchecked Sendable {
+    private var value: Any?
+    init(_ value: Any) { self.value = value }
+    /// Frees the value here, on the calling thread.
+    func drop() { value = nil }
 }

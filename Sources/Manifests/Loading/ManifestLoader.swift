@@ -9,14 +9,12 @@ public enum ManifestLoader {
     ///
     /// With a `cache`, a file whose blob was parsed by an earlier load is not parsed again.
     public static func load(_ snapshot: Snapshot, path: String, cache: ParsedFileCache? = nil) -> DesiredState {
-        defer { FreedMemory.release() }
         return load(snapshot, path: path, cache: cache, only: nil, seed: nil).state
     }
 
     /// Loads like ``load(_:path:cache:)`` and records, manifest by manifest, what each read,
     /// declared and reported (the baseline of an incremental plan).
     public static func loadRecorded(_ snapshot: Snapshot, path: String) -> (state: DesiredState, record: LoadRecord) {
-        defer { FreedMemory.release() }
         let (state, record) = load(snapshot, path: path, cache: nil, only: nil, seed: LoadRecord())
         return (state, record ?? LoadRecord())
     }
@@ -150,7 +148,11 @@ public enum ManifestLoader {
         state.quotaPolicies.sort { $0.name < $1.name }
         state.locks.sort { $0.name < $1.name }
         state.diagnostics = sorted(session.diagnostics)
-        guard let records = session.records else { return (state, nil) }
+        let records = session.records
+        // The parse trees and per-file reads are freed on another thread while the caller goes
+        // on (planning): 25-30 ms of freeing at 10,000 manifests, then the trim.
+        FreedMemory.release(dropping: (session, manifests, reads))
+        guard let records else { return (state, nil) }
         return (state, LoadRecord(files: records, index: index, components: components, componentReferences: componentReferences))
     }
 
