@@ -12,8 +12,14 @@ enum JobHasher {
     /// inline environments by their environment hashes, component files by their own resolved
     /// canonical form.
     static func hash(_ root: YAMLNode, reader: FieldReader) -> JobDefinitionHash {
-        let document = reader.canonical(root, at: "", excluding: descriptiveKeys)
-        return hash(of: .object([("serialization", .string(version)), ("job", document)]))
+        // `{"job":<document>,"serialization":"<version>"}`, keys in canonical order.
+        var out: [UInt8] = Array(#"{"job":"#.utf8)
+        out.reserveCapacity(2048)
+        CanonicalJSON.write(root, under: "", replacing: reader.resolved, excluding: descriptiveKeys, into: &out)
+        out.append(contentsOf: #","serialization":"#.utf8)
+        CanonicalJSON.string(version).write(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return JobDefinitionHash(hex: SHA256.hex(of: out))
     }
 
     static func hash(of value: CanonicalJSON) -> JobDefinitionHash {
