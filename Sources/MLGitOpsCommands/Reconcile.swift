@@ -112,6 +112,7 @@ struct ReconcileRun {
                 options: flags.planOptions)
             switch try await incremental.plan(revision: repository.ref) {
             case .planned(let plan, _, _):
+                ProcessLifetime.keepUntilExit(plan)
                 return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
             case .declined(let reason):
                 if output.output == .text { FileHandle.standardError.write(Data("planning every manifest: \(reason)\n".utf8)) }

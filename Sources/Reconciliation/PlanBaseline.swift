@@ -360,32 +360,34 @@ public struct PlanBaseline: Sendable {
              try Row.fetchAll(db, sql: "SELECT seq, json FROM action ORDER BY seq").map { ($0[0] as Int, $0[1] as String) })
         }
         var actions: [PlanAction] = []
-        let plain = TabularText.decode(rows)
-        actions.reserveCapacity(plain.count + whole.count)
+        actions.reserveCapacity(whole.count + rows.utf8.count / 64)
         var next = whole.makeIterator(), pending = next.next()
-        func present(_ text: String) -> String? { text.isEmpty ? nil : String(text.dropFirst()) }
-        for fields in plain where fields.count >= 10 {
-            let seq = Int(fields[0]) ?? 0
+        let kinds = ResourceKind.allCases.map { (Array($0.rawValue.utf8), $0) }
+        let verbs = PlanVerb.allCases.map { (Array($0.rawValue.utf8), $0) }
+        func resourceKind(_ row: TabularRow, _ index: Int) -> ResourceKind? { kinds.first { row.equals(index, $0.0) }?.1 }
+        try TabularText.forEachRow(rows) { row in
+            guard row.count >= 10 else { return }
+            let seq = row.int(0)
             while let (wholeSeq, json) = pending, wholeSeq < seq {
                 actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
                 pending = next.next()
             }
-            guard let kind = ResourceKind(rawValue: fields[1]), let verb = PlanVerb(rawValue: fields[3]) else { continue }
+            guard let kind = resourceKind(row, 1), let verb = verbs.first(where: { row.equals(3, $0.0) })?.1 else { return }
             var changes: [FieldChange] = []
             var index = 10
-            for _ in 0..<(Int(fields[9]) ?? 0) where index + 2 < fields.count {
-                changes.append(FieldChange(field: fields[index], from: present(fields[index + 1]), to: present(fields[index + 2])))
+            for _ in 0..<row.int(9) where index + 2 < row.count {
+                changes.append(FieldChange(field: row.string(index), from: row.optional(index + 1), to: row.optional(index + 2)))
                 index += 3
             }
             var dependsOn: [ResourceID] = []
-            while index + 1 < fields.count {
-                if let dependency = ResourceKind(rawValue: fields[index]) { dependsOn.append(ResourceID(dependency, fields[index + 1])) }
+            while index + 1 < row.count {
+                if let dependency = resourceKind(row, index) { dependsOn.append(ResourceID(dependency, row.string(index + 1))) }
                 index += 2
             }
             actions.append(PlanAction(
-                resource: ResourceID(kind, fields[2]), verb: verb, changes: changes, hash: present(fields[4]), detail: present(fields[5]),
+                resource: ResourceID(kind, row.string(2)), verb: verb, changes: changes, hash: row.optional(4), detail: row.optional(5),
                 dependsOn: dependsOn,
-                source: present(fields[6]).map { SourceLocation(file: $0, line: Int(fields[7]) ?? 0, column: Int(fields[8]) ?? 0) }))
+                source: row.optional(6).map { SourceLocation(file: $0, line: row.int(7), column: row.int(8)) }))
         }
         while let (_, json) = pending {
             actions.append(try decoder.decode(PlanAction.self, from: Data(json.utf8)))
