@@ -133,14 +133,16 @@ struct ReconcileRun {
             let draft = reading.desired.hasErrors ? nil : reading.record.flatMap { try? PlanBaseline.Draft.start(record: $0, stateDirectory: state.state) }
             let (revisionBefore, current) = try await observation
             let plan = Planner.plan(desired: reading.desired, current: current, options: flags.planOptions)
+            // The baseline is finished while the plan is printed (9,000 lines on a first plan).
+            var saving: Task<Void, Never>?
             if baselined {
                 let revisionAfter = try await workspace.observedRevision()
                 if let draft, !plan.hasErrors, let revision = revisionBefore, revision == revisionAfter {
+                    let key = PlanBaseline.Key(
+                        commit: reading.commit.sha, path: reader.manifestsPath, options: flags.planOptions, workspaceRevision: revision)
+                    let desired = reading.desired
                     // A cache: a plan that cannot save it is still a plan.
-                    try? await draft.finish(
-                        plan, desired: reading.desired,
-                        key: PlanBaseline.Key(
-                            commit: reading.commit.sha, path: reader.manifestsPath, options: flags.planOptions, workspaceRevision: revision))
+                    saving = Task { try? await draft.finish(plan, desired: desired, key: key) }
                 } else if let draft {
                     await draft.discard()
                 } else {
@@ -148,7 +150,14 @@ struct ReconcileRun {
                 }
             }
             ProcessLifetime.keepUntilExit(snapshot, reading.desired, reading.record, current, plan)
-            return try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
+            do {
+                try show(plan, workspace: workspace, style: style, pathLabel: pathLabel)
+            } catch {
+                await saving?.value
+                throw error
+            }
+            await saving?.value
+            return
         }
         let reading = reader.load(snapshot, from: git, recording: false)
         let (desired, commit) = (reading.desired, reading.commit)
