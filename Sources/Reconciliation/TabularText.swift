@@ -21,29 +21,9 @@ enum TabularText {
     /// The rows of `text`. Split on bytes: tabs and newlines are ASCII, and splitting a
     /// `String` by `Character` costs grapheme breaking on every byte.
     static func decode(_ text: String) -> [[String]] {
-        var text = text
-        return text.withUTF8 { bytes in
-            var rows: [[String]] = []
-            var fields: [String] = []
-            var start = 0
-            var escaped = false
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte == 0x09 || byte == 0x0A else {
-                    if byte == 0x5C { escaped = true }
-                    continue
-                }
-                let field = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-                fields.append(escaped ? unescape(field[...]) : field)
-                escaped = false
-                start = index + 1
-                if byte == 0x0A {
-                    rows.append(fields)
-                    fields = []
-                }
-            }
-            return rows
-        }
+        var rows: [[String]] = []
+        forEachRow(text) { row in rows.append((0..<row.count).map { row.string($0) }) }
+        return rows
     }
 
     /// Calls `body` with each row of `text`, its fields read as bytes and made into strings

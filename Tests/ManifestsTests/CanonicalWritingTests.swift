@@ -62,23 +62,14 @@ import TestSupport
     /// Every manifest of the examples repository and of the corpus, with substitutions at
     /// every other member path.
     @Test func everyRepositoryFileWritesAsTheTreeDoes() throws {
-        var roots = [PackagePaths.root + "/examples-repo"]
-        let corpus = PackagePaths.shared + "/corpus/azureml-examples"
-        if FileManager.default.fileExists(atPath: corpus) { roots.append(corpus) }
-        var count = 0
-        for folder in roots {
-            guard let files = FileManager.default.enumerator(atPath: folder) else { continue }
-            for case let file as String in files where file.hasSuffix(".yml") || file.hasSuffix(".yaml") {
-                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/" + file)))
-                guard case .parsed(let root?) = YAMLDocument.parse(bytes) else { continue }
-                var replacements: [String: CanonicalJSON] = [:]
-                for (index, path) in Self.memberPaths(root, "").enumerated() where index % 3 == 1 {
-                    replacements[path] = .string("resolved-\(index)")
-                }
-                let tree = CanonicalJSON(root).substituting(replacements, under: "", excluding: JobHasher.descriptiveKeys).utf8
-                #expect(Self.direct(root, "", replacements, JobHasher.descriptiveKeys) == tree, "\(file)")
-                count += 1
+        let count = try RepositoryYAMLFiles.forEach { file, bytes in
+            guard case .parsed(let root?) = YAMLDocument.parse(bytes) else { return }
+            var replacements: [String: CanonicalJSON] = [:]
+            for (index, path) in Self.memberPaths(root, "").enumerated() where index % 3 == 1 {
+                replacements[path] = .string("resolved-\(index)")
             }
+            let tree = CanonicalJSON(root).substituting(replacements, under: "", excluding: JobHasher.descriptiveKeys).utf8
+            #expect(Self.direct(root, "", replacements, JobHasher.descriptiveKeys) == tree, "\(file)")
         }
         #expect(count > 20)
     }

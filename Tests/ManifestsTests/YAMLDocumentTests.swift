@@ -39,18 +39,7 @@ import TestSupport
     }
 
     @Test func everyRepositoryFileParsesAsYamsComposedIt() throws {
-        var roots = [PackagePaths.root + "/examples-repo", PackagePaths.root + "/schemas"]
-        let corpus = PackagePaths.shared + "/corpus/azureml-examples"
-        if FileManager.default.fileExists(atPath: corpus) { roots.append(corpus) }
-        var count = 0
-        for root in roots {
-            guard let files = FileManager.default.enumerator(atPath: root) else { continue }
-            for case let file as String in files where file.hasSuffix(".yml") || file.hasSuffix(".yaml") {
-                let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/" + file)))
-                Self.expectSame(bytes, name: file)
-                count += 1
-            }
-        }
+        let count = try RepositoryYAMLFiles.forEach(including: ["schemas"]) { file, bytes in Self.expectSame(bytes, name: file) }
         #expect(count > 20, "found only \(count) YAML files to compare")
     }
 
