@@ -95,8 +95,11 @@ public struct PlanBaseline: Sendable {
             let file = URL(fileURLWithPath: stateDirectory).appendingPathComponent(fileName).path
             try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
             // Written whole into a new file without a journal, then renamed over the old one: a
-            // crash leaves the old baseline or the new one, and a cache needs no more.
-            let building = file + ".new"
+            // crash leaves the old baseline or the new one, and a cache needs no more. The new
+            // file is this process's own: two dry runs of one state directory at once each
+            // rename a whole file of their own (the last one stays), never one the other is
+            // still writing.
+            let building = file + ".new-\(getpid())"
             try? FileManager.default.removeItem(atPath: building)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
