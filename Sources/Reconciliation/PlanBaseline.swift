@@ -101,6 +101,7 @@ public struct PlanBaseline: Sendable {
             // still writing.
             let building = file + ".new-\(getpid())"
             try? FileManager.default.removeItem(atPath: building)
+            removeUnfinished(besides: file)
             var configuration = Configuration()
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
@@ -110,6 +111,17 @@ public struct PlanBaseline: Sendable {
                 try await database.write { db in try Self.writeRecord(record, db) }
             }
             return Draft(file: file, building: building, database: database, record: record, recordWritten: written)
+        }
+
+        /// Removes the new files of dry runs that died before renaming theirs (their process is
+        /// gone); those of running ones stay.
+        private static func removeUnfinished(besides file: String) {
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+            let prefix = URL(fileURLWithPath: file).lastPathComponent + ".new-"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+                guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+                if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+            }
         }
 
         /// Adds `plan` of `desired` under `key` and replaces the baseline with the new file.

@@ -70,6 +70,7 @@ struct IncrementalPlanTests {
         let first = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
         #expect(first.stdout.contains("No changes"), "\(first.output)")
         #expect(FileManager.default.fileExists(atPath: state + "/plan-baseline.sqlite"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.contains(".new-") }.isEmpty, "no new file left behind")
 
         // The head did not move: the baseline is the plan.
         var step = try await planBothWays()
@@ -167,5 +168,18 @@ struct IncrementalPlanTests {
         _ = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
         let pruning = try await MLGitOpsBinary.run(["plan", "--prune"] + common, in: repo.path)
         #expect(pruning.stderr.contains("other options"), "\(pruning.output)")
+    }
+
+    /// A dry run that died mid-save leaves its new file behind; the next one removes it (its
+    /// process is gone) and leaves that of a dry run still running.
+    @Test func newFilesOfDeadDryRunsAreRemoved() async throws {
+        let first = try await MLGitOpsBinary.run(["plan"] + common, in: repo.path)
+        #expect(first.status == 0, "\(first.output)")
+        let dead = state + "/plan-baseline.sqlite.new-2147483646", running = state + "/plan-baseline.sqlite.new-1"
+        for leftover in [dead, running] { #expect(FileManager.default.createFile(atPath: leftover, contents: Data("partial".utf8))) }
+        let again = try await MLGitOpsBinary.run(["plan", "--full"] + common, in: repo.path)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(!FileManager.default.fileExists(atPath: dead), "pid 2147483646 is no process")
+        #expect(FileManager.default.fileExists(atPath: running), "pid 1 is running")
     }
 }
