@@ -35,31 +35,24 @@ enum YAMLDocument {
 }
 
 /// A syntax error, as libyaml or the composer reported it.
-private struct SyntaxError: Error {
-    enum Kind { case reader, located }
-    var kind: Kind
-    var context: String?
-    var contextLine: Int
-    var problem: String
-    var line: Int
-    var column: Int
-    /// For reader errors: the byte offset and the offending value.
-    var offset: Int
-    var value: Int32
+private enum SyntaxError: Error {
+    /// Found at a line and column, within a context (`while parsing a block mapping`) or not.
+    case located(problem: String, line: Int, column: Int, context: (text: String, line: Int)?)
+    /// Input libyaml cannot read as text: the byte offset it stopped at, the offending value.
+    case reader(problem: String, offset: Int, value: Int32)
 
-    /// A located error (the usual kind).
-    static func located(_ problem: String, line: Int, column: Int, context: String? = nil, contextLine: Int = 0) -> SyntaxError {
-        SyntaxError(kind: .located, context: context, contextLine: contextLine, problem: problem, line: line, column: column, offset: 0, value: 0)
+    /// A located error without context.
+    static func located(_ problem: String, line: Int, column: Int) -> SyntaxError {
+        .located(problem: problem, line: line, column: column, context: nil)
     }
 
     /// The message and place, worded as they have always been (from Yams' `YamlError`).
     func outcome(in text: String) -> YAMLDocument.Outcome {
-        switch kind {
-        case .located:
-            var message = problem
-            if let context { message = "\(context) (line \(contextLine)): \(problem)" }
+        switch self {
+        case .located(let problem, let line, let column, let context):
+            let message = context.map { "\($0.text) (line \($0.line)): \(problem)" } ?? problem
             return .syntaxError(message: message, line: line, column: column)
-        case .reader:
+        case .reader(let problem, let offset, let value):
             // The offset counted in characters up to the byte libyaml stopped at (0 when that
             // byte is inside a character).
             let index = text.utf8.index(text.utf8.startIndex, offsetBy: offset, limitedBy: text.utf8.endIndex)?.samePosition(in: text)
@@ -103,8 +96,8 @@ private struct EventComposer: ~Copyable {
         try next()
         if event.type != YAML_STREAM_END_EVENT {
             throw .located(
-                "but found another document", line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1,
-                context: "expected a single document in the stream", contextLine: 1)
+                problem: "but found another document", line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1,
+                context: ("expected a single document in the stream", 1))
         }
         return root
     }
@@ -214,12 +207,10 @@ private struct EventComposer: ~Copyable {
         let parser = parser.pointee
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         if parser.error == YAML_READER_ERROR {
-            return SyntaxError(
-                kind: .reader, context: nil, contextLine: 0, problem: problem, line: 1, column: 1, offset: parser.problem_offset,
-                value: parser.problem_value)
+            return .reader(problem: problem, offset: parser.problem_offset, value: parser.problem_value)
         }
         return .located(
-            problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-            context: parser.context.map { String(cString: $0) }, contextLine: Int(parser.context_mark.line) + 1)
+            problem: problem, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+            context: parser.context.map { (String(cString: $0), Int(parser.context_mark.line) + 1) })
     }
 }
